@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV := DJANGO_DEBUG=True
+
+.PHONY: run test lint format check-deploy bench
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(BIN)/activate
+
+## Set everything up on SQLite, load demo data and serve on http://localhost:8000
+run: $(BIN)/activate
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py runserver 0.0.0.0:8000
+
+## Lint, then the whole test suite (SQLite unless DATABASE_URL points elsewhere)
+test: $(BIN)/activate lint
+	$(BIN)/pytest
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/activate
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## `manage.py check --deploy` with production-like settings
+check-deploy: $(BIN)/activate
+	DJANGO_SECRET_KEY=$$(openssl rand -hex 32) BEHIND_TLS_PROXY=True ALLOWED_HOSTS=api.11tutors.com \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: $(BIN)/activate
+	$(BIN)/python bench/catalogue.py
