@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from courses.api.video import LessonVideoOtpView, UploadCredentialsView
+
+urlpatterns: list = [
+    path("lessons/<str:slug>/video-otp/", LessonVideoOtpView.as_view(), name="lesson-video-otp"),
+    path(
+        "vdocipher/upload-credentials/",
+        UploadCredentialsView.as_view(),
+        name="vdocipher-upload-credentials",
+    ),
+]
