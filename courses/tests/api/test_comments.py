@@ -776,3 +776,11 @@ def test_hidden_comments_show_to_admins_only(make_client, course, lesson, kind, 
     assert next(c for c in top if c["id"] == str(shown.pk))["replies_count"] == (1 if sees else 0)
     assert client.get(detail_url(hidden)).status_code == (200 if sees else 404)
     assert client.get(detail_url(reply_under_hidden)).status_code == (200 if sees else 404)
+
+
+@pytest.mark.parametrize("params", [{"lesson": "a\x00b"}, {"lesson": ""}, {"lesson": "x" * 500}])
+def test_list_hostile_lesson_param_is_400(api_client, params):
+    response = api_client.get(URL, params)
+
+    assert response.status_code == 400
+    assert "lesson" in response.json()
