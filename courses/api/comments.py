@@ -7,7 +7,12 @@ and shapes the Comment object of the contract.
 import unicodedata
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -48,8 +53,6 @@ class CommentCreateThrottle(UserRateThrottle):
     def allow_request(self, request, view):
         if request.method != "POST":
             return True
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
 
 
@@ -85,6 +88,7 @@ class CommentAuthorSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, read_only=True)
     role_name = serializers.CharField(read_only=True)
 
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_avatar(self, user) -> str | None:
         if not user.avatar:
             return None
