@@ -88,6 +88,15 @@ def comment_list_top_level(*, user, lesson: Lesson) -> QuerySet[Comment]:
     )
 
 
+def comment_thread_get(*, user, pk, lesson: Lesson | None = None) -> Comment:
+    """A top-level comment the caller can see (of `lesson` when given), whose replies are
+    asked for; anything else is a 404."""
+    parents = comments_visible_to(user).filter(parent__isnull=True)
+    if lesson is not None:
+        parents = parents.filter(lesson=lesson)
+    return get_object_or_404(parents, pk=pk)
+
+
 def comment_list_replies(*, user, parent: Comment) -> QuerySet[Comment]:
     """A comment's replies, oldest first, so a thread reads as a conversation."""
     return comments_visible_to(user).filter(parent=parent).order_by("created_at", "pk")

@@ -19,13 +19,13 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
-from core.exceptions import NotFound
 from courses.comments import (
     comment_create,
     comment_delete,
     comment_lesson_get,
     comment_list_replies,
     comment_list_top_level,
+    comment_thread_get,
     comment_update,
     comments_visible_to,
 )
@@ -184,8 +184,9 @@ DETAIL_DESCRIPTION = """\
 Readable as in the list (a deleted comment without replies, or a hidden one for
 non-admins, is a 404). PATCH `text`: the author only (403 otherwise; `is_edited` becomes
 true when the text changes; an empty body is a no-op). DELETE: the author, the course's
-tutors and admins (204); deletion is soft, so replies stay. A deleted comment cannot be
-edited or deleted again (404)."""
+tutors and admins (204); deletion is soft, so replies stay. Editing and deleting do
+not re-check enrollment or email verification: a comment stays its author's.
+A deleted comment cannot be edited or deleted again (404)."""
 
 
 @extend_schema_view(
@@ -238,12 +239,9 @@ class CommentViewSet(
         if "lesson" in query.validated_data:
             lesson = comment_lesson_get(user=request.user, lesson=query.validated_data["lesson"])
         if "parent" in query.validated_data:
-            parents = comments_visible_to(request.user).filter(parent__isnull=True)
-            if lesson is not None:
-                parents = parents.filter(lesson=lesson)
-            parent = parents.filter(pk=query.validated_data["parent"]).first()
-            if parent is None:
-                raise NotFound("No such comment.")
+            parent = comment_thread_get(
+                user=request.user, pk=query.validated_data["parent"], lesson=lesson
+            )
             comments = comment_list_replies(user=request.user, parent=parent)
         else:
             comments = comment_list_top_level(user=request.user, lesson=lesson)
