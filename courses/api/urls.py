@@ -1,6 +1,11 @@
-from django.urls import path
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
+from courses.api.comments import CommentViewSet
 from courses.api.video import LessonVideoOtpView, UploadCredentialsView
+
+router = SimpleRouter()
+router.register("comments", CommentViewSet, basename="comment")
 
 urlpatterns: list = [
     path("lessons/<str:slug>/video-otp/", LessonVideoOtpView.as_view(), name="lesson-video-otp"),
@@ -9,4 +14,5 @@ urlpatterns: list = [
         UploadCredentialsView.as_view(),
         name="vdocipher-upload-credentials",
     ),
+    path("", include(router.urls)),
 ]
