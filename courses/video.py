@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.exceptions import Conflict, Forbidden
@@ -166,15 +167,24 @@ def _length_seconds(value) -> int:
     return seconds if seconds > 0 else 0
 
 
-def video_durations_sync(*, limit: int | None = None) -> DurationSyncResult:
+def video_durations_sync(
+    *, lessons: QuerySet[Lesson] | None = None, limit: int | None = None
+) -> DurationSyncResult:
     """Fill `duration` from VdoCipher's `length` for lessons with a video and duration 0.
+
+    `lessons` narrows the run (an admin action passes its selection); by default, all.
 
     Safe to run any time and repeatedly: only lessons still at 0 are written (a duration
     a tutor set meanwhile wins), one short write per lesson, never inside a transaction
     around the HTTP calls. Raises `VideoServiceUnavailable` when no secret is set.
     """
     client = VdoCipherClient.from_settings()
-    pending = Lesson.objects.filter(duration=0).exclude(video_service_id="").order_by("created_at")
+    pending = (
+        (Lesson.objects.all() if lessons is None else lessons)
+        .filter(duration=0)
+        .exclude(video_service_id="")
+        .order_by("created_at")
+    )
     if limit is not None:
         pending = pending[:limit]
     result = DurationSyncResult()

@@ -379,3 +379,14 @@ def test_sync_video_durations_command_without_secret():
 
     with pytest.raises(CommandError):
         call_command("sync_video_durations")
+
+
+def test_duration_sync_can_be_narrowed_to_a_selection(vdocipher):
+    chosen = LessonFactory(duration=0, video_service_id="v1")
+    LessonFactory(duration=0, video_service_id="v2")
+    vdocipher.get(video_url("v1"), json={"length": 30})
+
+    result = video_durations_sync(lessons=Lesson.objects.filter(pk=chosen.pk))
+
+    assert result.updated == 1
+    assert [c.request.url for c in vdocipher.calls] == [video_url("v1")]
