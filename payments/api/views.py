@@ -18,6 +18,7 @@ from payments.api.serializers import (
     FreeEnrollmentResponseSerializer,
     OrderSerializer,
 )
+from payments.models import Order
 from payments.selectors import orders_owned_by, orders_visible_to
 from payments.services import checkout_start, stripe_event_process
 
@@ -83,8 +84,11 @@ class CheckoutView(APIView):
 )
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = OrderSerializer
+    queryset = Order.objects.none()  # for the schema; requests use the scoped selector
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
         return orders_visible_to(self.request.user)
 
 
