@@ -19,7 +19,11 @@ class CourseFilter(django_filters.FilterSet):
         method="filter_category", max_length=140, help_text="Category id or slug."
     )
     tutor = django_filters.UUIDFilter(field_name="tutors__id", help_text="Tutor id.")
-    is_free = django_filters.BooleanFilter(method="filter_is_free")
+    is_free = django_filters.ChoiceFilter(
+        method="filter_is_free",
+        choices=[(value, value) for value in ("true", "false", "True", "False", "1", "0")],
+        help_text="true or false; anything else is a 400.",
+    )
     min_price = django_filters.NumberFilter(
         field_name="price",
         lookup_expr="gte",
@@ -50,9 +54,10 @@ class CourseFilter(django_filters.FilterSet):
             return queryset.filter(category__slug=value)
 
     def filter_is_free(self, queryset: QuerySet[Course], name: str, value):
-        if value is None:
+        if value in ("", None):
             return queryset
-        return queryset.filter(price=0) if value else queryset.filter(price__gt=0)
+        free = value in ("true", "True", "1")
+        return queryset.filter(price=0) if free else queryset.filter(price__gt=0)
 
 
 class StableOrderingFilter(OrderingFilter):

@@ -176,7 +176,7 @@ class PricesField(serializers.Field):
     """`[{currency, price}]`; in a multipart form, the same list as a JSON string."""
 
     default_error_messages = {
-        "invalid": "Send a list of {currency, price} objects.",
+        "invalid": "Send a list of objects with currency and price.",
         "duplicate": "Each currency may appear once.",
     }
 
@@ -558,7 +558,7 @@ class CourseWriteSerializer(serializers.ModelSerializer):
         queryset=User.objects.filter(role__in=[Role.TUTOR, Role.ADMIN]),
         pk_field=serializers.UUIDField(),
         required=False,
-        allow_empty=False,
+        allow_empty=True,
         help_text="Admins only: user ids of tutors (role tutor or admin).",
     )
 
@@ -576,7 +576,15 @@ class CourseWriteSerializer(serializers.ModelSerializer):
             "tutors",
         ]
 
+    def validate_tutors(self, value):
+        if "tutors" in self.initial_data and not value:
+            raise serializers.ValidationError("A course needs at least one tutor.")
+        return value
+
     def validate(self, attrs):
+        if "tutors" not in self.initial_data:
+            # A multipart form without `tutors` still yields an empty list: not a change.
+            attrs.pop("tutors", None)
         instance = self.instance
         currency = attrs.get("currency", instance.currency if instance else "usd")
         price = attrs.get("price", instance.price if instance else Decimal(0))
