@@ -46,6 +46,9 @@ from users.models import User
 from users.permissions import IsAdmin, IsTutor
 
 WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
+# Every slug we make is ASCII (python-slugify, or the SPA's lesson rule); anything else
+# is a 404 from the URL resolver, before it can reach the database.
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 
 
 def _required_uuid_param(request, name: str) -> uuid.UUID:
@@ -80,6 +83,7 @@ def _require_course_tutor(user, course) -> None:
 class CategoryViewSet(viewsets.ModelViewSet):
     serializer_class = CategorySerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filter_backends: list = []
 
@@ -155,6 +159,7 @@ COURSE_LIST_DESCRIPTION = (
 )
 class CourseViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filterset_class = CourseFilter
     filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
@@ -261,6 +266,7 @@ class CourseViewSet(viewsets.ModelViewSet):
 class CoursePartViewSet(viewsets.ModelViewSet):
     serializer_class = CoursePartSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filter_backends: list = []
 
@@ -338,6 +344,7 @@ class CoursePartViewSet(viewsets.ModelViewSet):
 )
 class LessonViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filter_backends: list = []
 

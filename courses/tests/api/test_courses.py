@@ -688,3 +688,26 @@ def test_delete_with_only_a_pending_order_removes_it(course, make_client, course
     assert not Order.objects.exists()
     assert not Enrollment.objects.exists()
     assert not CoursePrice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"search": "a\x00b"}, {"category": "x\x00"}, {"search": "\x00"}, {"ordering": "\x00"}],
+)
+def test_nul_characters_in_query_params_are_not_a_500(api_client, course, params):
+    response = api_client.get(LIST, params)
+
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/courses/courses/a%00b/",
+        "/api/courses/lessons/%C3%A9/",
+        "/api/courses/course-parts/x%00/",
+        "/api/courses/categories/%00/",
+    ],
+)
+def test_odd_slugs_are_404(api_client, db, path):
+    assert api_client.get(path).status_code == 404
