@@ -139,14 +139,19 @@ def _tutors_prefetch() -> Prefetch:
     return Prefetch("tutors", queryset=User.objects.order_by("last_name", "first_name", "id"))
 
 
-def course_list(*, user) -> QuerySet[Course]:
-    """The public catalogue: published courses only (drafts live in the tutor dashboard),
-    with the summary's numbers annotated and tutors and parts prefetched."""
-    courses = Course.objects.filter(is_published=True)
+def courses_for_summary(*, courses: QuerySet[Course], user) -> QuerySet[Course]:
+    """`courses` ready for `CourseSummarySerializer` in a fixed number of queries:
+    `lessons_count`, `total_duration` and the caller's `is_enrolled` annotated, category
+    joined, tutors and parts prefetched. For any route that lists course summaries."""
     return _annotate_course_numbers(courses, user).prefetch_related(
         _tutors_prefetch(),
         Prefetch("parts", queryset=CoursePart.objects.order_by("order", "created_at")),
     )
+
+
+def course_list(*, user) -> QuerySet[Course]:
+    """The public catalogue: published courses only (drafts live in the tutor dashboard)."""
+    return courses_for_summary(courses=Course.objects.filter(is_published=True), user=user)
 
 
 def lessons_with_completion(user) -> QuerySet[Lesson]:
