@@ -212,3 +212,49 @@ def course_has_students(course: Course) -> bool:
         Enrollment.objects.filter(course=course).exists()
         or Order.objects.filter(course=course, status=PaymentStatus.COMPLETED).exists()
     )
+
+
+# --- Enrollments ------------------------------------------------------------------------
+
+
+def enrollments_with_progress(*, viewer) -> QuerySet[Enrollment]:
+    """Enrollments with `lessons_total` and `lessons_done` annotated (for `progress`) and
+    their course ready for the summary shape as `viewer` sees it; a fixed number of
+    queries whatever the number of enrollments."""
+    totals = (
+        Lesson.objects.filter(part__course_id=OuterRef("course_id"))
+        .order_by()
+        .values("part__course_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    done = (
+        LessonCompletion.objects.filter(
+            user_id=OuterRef("user_id"), lesson__part__course_id=OuterRef("course_id")
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Enrollment.objects.annotate(
+            lessons_total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)),
+            lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "course",
+                queryset=courses_for_summary(courses=Course.objects.all(), user=viewer),
+            )
+        )
+        .order_by("-enrolled_at")
+    )
+
+
+def enrollments_visible_to(user) -> QuerySet[Enrollment]:
+    """Every enrollment for admins; otherwise the caller's own (active or not)."""
+    enrollments = enrollments_with_progress(viewer=user)
+    if user.is_admin:
+        return enrollments
+    return enrollments.filter(user=user)

@@ -11,7 +11,6 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -23,7 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Lesson
+from courses.models import Course, Enrollment
+from courses.selectors import courses_for_summary
 from payments.models import Order, Payment, PaymentStatus
 
 
@@ -126,20 +126,11 @@ def _monthly(*, payments: QuerySet[Payment], enrollments: QuerySet[Enrollment]) 
 
 
 def tutor_courses(*, tutor) -> QuerySet[Course]:
-    """The tutor's courses in any state, with `earnings` and `lessons_count` annotated."""
-    lessons = (
-        Lesson.objects.filter(part__course_id=OuterRef("pk"))
-        .order_by()
-        .values("part__course_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """The tutor's courses in any state, newest first, ready for the course summary
+    shape, with `earnings` annotated."""
     return (
-        Course.objects.filter(tutors=tutor)
-        .annotate(
-            earnings=course_earnings_subquery(),
-            lessons_count=Coalesce(Subquery(lessons, output_field=IntegerField()), Value(0)),
-        )
+        courses_for_summary(courses=Course.objects.filter(tutors=tutor), user=tutor)
+        .annotate(earnings=course_earnings_subquery())
         .order_by("-created_at")
     )
 

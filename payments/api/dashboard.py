@@ -5,12 +5,14 @@ Money here is a JSON number, not a decimal string (the SPA does arithmetic on it
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courses.api.serializers import CourseSummarySerializer
+from courses.models import Course
 from courses.selectors import courses_visible_to, user_tutors_course
-from payments.selectors import course_statistics, tutor_quick_statistics
+from payments.selectors import as_number, course_statistics, tutor_courses, tutor_quick_statistics
 from users.permissions import IsTutor
 
 MONTHLY = inline_serializer(
@@ -107,3 +109,46 @@ class CourseStatisticsView(APIView):
         if not user_tutors_course(request.user, course):
             self.permission_denied(request, message="Only the course's tutors see this.")
         return Response(course_statistics(course=course))
+
+
+class TutorCourseSerializer(CourseSummarySerializer):
+    """A course summary plus the dashboard's numbers (`students_count` and
+    `lessons_count` are already in the summary)."""
+
+    rating = serializers.SerializerMethodField()
+    reviews_count = serializers.SerializerMethodField()
+    earnings = serializers.SerializerMethodField()
+
+    class Meta(CourseSummarySerializer.Meta):
+        fields = [*CourseSummarySerializer.Meta.fields, "rating", "reviews_count", "earnings"]
+        read_only_fields = fields
+
+    def get_rating(self, obj) -> float | None:
+        return None  # no reviews exist yet; the SPA prints a stray "0" for 0
+
+    def get_reviews_count(self, obj) -> int:
+        return 0
+
+    def get_earnings(self, obj) -> float:
+        return as_number(obj.earnings)
+
+
+class TutorCoursesView(generics.ListAPIView):
+    permission_classes = [IsTutor]
+    serializer_class = TutorCourseSerializer
+    queryset = Course.objects.none()  # for the schema; requests use the selector
+
+    @extend_schema(
+        description=(
+            "The caller's courses in any state, newest first, each a course summary plus "
+            "`rating` (null until reviews exist), `reviews_count` (0) and `earnings` (a "
+            "JSON number). " + EARNINGS_RULE
+        )
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Course.objects.none()
+        return tutor_courses(tutor=self.request.user)

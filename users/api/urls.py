@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.api.dashboard import TutorQuickStatisticsView
+from payments.api.dashboard import TutorCoursesView, TutorQuickStatisticsView
 
 urlpatterns: list = [
     path(
@@ -8,4 +8,5 @@ urlpatterns: list = [
         TutorQuickStatisticsView.as_view(),
         name="tutor-quick-statistics",
     ),
+    path("tutors/me/courses/", TutorCoursesView.as_view(), name="tutor-courses"),
 ]

@@ -238,3 +238,45 @@ def test_refund_lowers_earnings(make_client, tutor):
 
     assert client.get(QUICK).json()["total_earnings"] == 0
     assert Enrollment.objects.count() == 0
+
+
+COURSES = "/api/auth/tutors/me/courses/"
+
+
+def test_tutor_courses_summary_plus_numbers(make_client, tutor, world):
+    response = make_client(tutor).get(COURSES)
+
+    assert response.status_code == 200
+    rows = {row["slug"]: row for row in response.json()["results"]}
+    assert set(rows) == {world["usd"].slug, world["jpy"].slug}
+    usd = rows[world["usd"].slug]
+    assert usd["earnings"] == pytest.approx(139.98)
+    assert usd["rating"] is None
+    assert usd["reviews_count"] == 0
+    assert usd["students_count"] == 4
+    assert usd["price"] == "49.99"
+    assert {"tutors", "parts", "lessons_count", "total_duration", "is_enrolled"} <= set(usd)
+    assert rows[world["jpy"].slug]["earnings"] == 10000
+    assert rows[world["jpy"].slug]["is_published"] is False
+
+
+@pytest.mark.parametrize(("who", "code"), [("anonymous", 401), ("student", 403), ("admin", 200)])
+def test_tutor_courses_permissions(make_client, student, admin_user, who, code):
+    caller = {"anonymous": None, "student": student, "admin": admin_user}[who]
+
+    assert make_client(caller).get(COURSES).status_code == code
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_tutor_courses_query_budget(make_client, tutor, django_assert_max_num_queries, size):
+    for _ in range(size):
+        course = CourseFactory(tutors=[tutor, TutorFactory()])
+        LessonFactory(part__course=course)
+        paid(course, amount="49.99")
+    client = make_client(tutor)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(COURSES)
+
+    assert response.json()["count"] == size
+    assert all(row["earnings"] == pytest.approx(49.99) for row in response.json()["results"])
