@@ -10,6 +10,8 @@ from courses.tests.factories import (
     LessonCompletionFactory,
     LessonFactory,
 )
+from payments.tests.conftest import WEBHOOK_SECRET, make_event, post_event, session_object
+from payments.tests.factories import OrderFactory
 from users.models import Role
 from users.tests.factories import UserFactory
 
@@ -135,3 +137,24 @@ def test_enrollments_list_query_budget(make_client, student, django_assert_max_n
 
     assert response.json()["count"] == size
     assert all(row["progress"] == 100 for row in response.json()["results"])
+
+
+def test_refund_webhook_removes_video_access_on_lesson_page(make_client, settings):
+    # given a student who bought a course through Stripe
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    order = OrderFactory()
+    lesson = LessonFactory(part__course=order.course)
+    post_event(make_client(None), make_event("checkout.session.completed", session_object(order)))
+    client = make_client(order.user)
+    assert client.get(f"/api/courses/lessons/{lesson.slug}/").json()["has_access"] is True
+
+    # when Stripe reports the charge refunded
+    charge = {"id": "ch_1", "payment_intent": f"pi_{order.id.hex}", "refunded": True}
+    post_event(make_client(None), make_event("charge.refunded", charge))
+
+    # then the lesson page no longer grants the video, and the course shows unenrolled
+    lesson_page = client.get(f"/api/courses/lessons/{lesson.slug}/").json()
+    assert lesson_page["has_access"] is False
+    assert lesson_page["otp"] is None
+    assert client.get(f"/api/courses/courses/{order.course.slug}/").json()["is_enrolled"] is False
+    assert client.get("/api/courses/enrollments/").json()["count"] == 0
