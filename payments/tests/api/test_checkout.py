@@ -1,9 +1,11 @@
+import threading
 from decimal import Decimal
 from urllib.parse import parse_qs
 
 import pytest
 import requests
 import responses
+from django.db import connection, connections
 
 from courses.models import Enrollment
 from courses.tests.factories import (
@@ -15,6 +17,7 @@ from courses.tests.factories import (
 from payments.models import Order, PaymentStatus
 from payments.tests.conftest import STRIPE_BASE, checkout_session_reply
 from users.models import Role
+from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +277,39 @@ def test_anonymous_is_401(api_client):
     response = api_client.post(URL, {"course_id": str(course.id)})
 
     assert response.status_code == 401
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkouts_share_one_order(make_client, stripe_keys, stripe_http):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    # given a buyer double-clicking "buy" six times at once
+    course = CourseFactory()
+    buyer = UserFactory()
+    stripe_http.add(responses.POST, SESSIONS, json=checkout_session_reply("cs_shared"))
+    barrier = threading.Barrier(6)
+    answers: list = []
+
+    def buy():
+        try:
+            client = make_client(buyer)
+            barrier.wait()
+            response = client.post(URL, {"course_id": str(course.id)}, format="json")
+            answers.append((response.status_code, response.json()))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=buy) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then one order, one session, and every Stripe call carried the same idempotency key
+    order = Order.objects.get()
+    assert [code for code, _ in answers] == [201] * 6
+    assert {body["order_id"] for _, body in answers} == {str(order.id)}
+    assert {body["checkout_session_id"] for _, body in answers} == {"cs_shared"}
+    keys = {call.request.headers["Idempotency-Key"] for call in stripe_http.calls}
+    assert keys == {f"checkout-{order.id}-1"}
