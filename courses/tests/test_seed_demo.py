@@ -43,3 +43,13 @@ def test_scale_creates_courses_with_parts_and_lessons_once():
     assert Lesson.objects.filter(part__course__in=generated).count() == 60
     assert all(course.tutors.exists() for course in generated)
     assert _counts() == after_first
+
+
+def test_seeded_students_are_enrolled_through_the_enrollment_rules():
+    call_command("seed_demo", stdout=io.StringIO())
+
+    student = User.objects.get(email="student1@demo.11tutors.com")
+    enrolled = Course.objects.filter(enrollments__user=student, enrollments__is_active=True)
+    assert student.role == 3
+    assert enrolled.exists()
+    assert all(course.students_count >= 1 for course in enrolled)

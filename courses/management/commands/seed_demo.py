@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from courses.models import Category, Course, CoursePart, Enrollment, Lesson
+from courses.enrollments import enrollment_grant
+from courses.models import Category, Course, CoursePart, Lesson
 from courses.services import lesson_slug_base
 from users.models import Role, User
 
@@ -170,9 +170,8 @@ class Command(BaseCommand):
         return slug
 
     def _enroll(self, student: User, course: Course) -> None:
-        _, created = Enrollment.objects.get_or_create(user=student, course=course)
-        if created:
-            Course.objects.filter(pk=course.pk).update(students_count=F("students_count") + 1)
+        # The real service: counts the student and upgrades a user (4) to student (3).
+        enrollment_grant(user=student, course=course)
 
     def _scale(self, n: int, categories, tutors, batch: int = 1000) -> int:
         """Insert the missing generated courses `scale-course-1..n` in batches."""
