@@ -1,18 +1,35 @@
+"""Routes of `/api/courses/`. Resources are router-registered (trailing slashes, detail
+by slug); operations on them (video OTP, enroll, complete, statistics) add one line each
+below."""
+
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from courses.api.comments import CommentViewSet
+from courses.api.enrollments import CourseEnrollView, EnrollmentViewSet, LessonCompleteView
 from courses.api.video import LessonVideoOtpView, UploadCredentialsView
+from courses.api.views import CategoryViewSet, CoursePartViewSet, CourseViewSet, LessonViewSet
+from payments.api.dashboard import CourseStatisticsView
 
-router = SimpleRouter()
+router = SimpleRouter(trailing_slash=True)
+router.register("categories", CategoryViewSet, basename="category")
+router.register("courses", CourseViewSet, basename="course")
+router.register("course-parts", CoursePartViewSet, basename="course-part")
+router.register("lessons", LessonViewSet, basename="lesson")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 
 urlpatterns: list = [
-    path("lessons/<str:slug>/video-otp/", LessonVideoOtpView.as_view(), name="lesson-video-otp"),
+    path("lessons/<slug:slug>/video-otp/", LessonVideoOtpView.as_view(), name="lesson-video-otp"),
     path(
         "vdocipher/upload-credentials/",
         UploadCredentialsView.as_view(),
         name="vdocipher-upload-credentials",
     ),
     path("", include(router.urls)),
+    path("courses/<slug:slug>/enroll/", CourseEnrollView.as_view(), name="course-enroll"),
+    path("lessons/<slug:slug>/complete/", LessonCompleteView.as_view(), name="lesson-complete"),
+    path(
+        "courses/<slug:slug>/statistics/", CourseStatisticsView.as_view(), name="course-statistics"
+    ),
 ]
