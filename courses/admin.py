@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.images import validate_image_upload
+from courses.integrations import VideoServiceUnavailable
 from courses.models import Category, Comment, Course, CoursePart, CoursePrice, Lesson
 from courses.selectors import category_list
 from courses.services import CourseEmpty, course_publish, course_unpublish, lesson_unique_slug
+from courses.video import video_durations_sync
 
 
 @admin.register(Comment)
@@ -261,8 +263,26 @@ class LessonAdmin(admin.ModelAdmin):
     autocomplete_fields = ("part",)
     readonly_fields = ("slug",)
     ordering = ("part__course__title", "part__order", "order")
+    actions = ("sync_video_durations",)
 
     def save_model(self, request, obj, form, change):
         if not obj.slug or "title" in form.changed_data:
             obj.slug = lesson_unique_slug(title=obj.title, exclude_pk=obj.pk)
         super().save_model(request, obj, form, change)
+
+    @admin.action(description="Fill unknown durations from VdoCipher")
+    def sync_video_durations(self, request, queryset):
+        """`manage.py sync_video_durations` for the selection: lessons with a video and
+        duration 0 get VdoCipher's `length`; others are left alone."""
+        try:
+            result = video_durations_sync(lessons=queryset)
+        except VideoServiceUnavailable:
+            self.message_user(request, "VdoCipher is not configured.", messages.ERROR)
+            return
+        level = messages.WARNING if result.failed else messages.SUCCESS
+        self.message_user(
+            request,
+            f"{result.updated} duration(s) filled, {result.skipped} video(s) not ready, "
+            f"{result.failed} failed.",
+            level,
+        )
