@@ -40,12 +40,6 @@ from users.tests.factories import AdminFactory, StudentFactory, TutorFactory, Us
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factories hash a password per user; PBKDF2 makes the matrix slow for no gain."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def vdocipher(settings):
     with vdocipher_mock(settings) as mock:

@@ -29,11 +29,6 @@ pytestmark = pytest.mark.django_db
 UPLOAD_URL = "/api/courses/vdocipher/upload-credentials/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def vdocipher(settings):
     with vdocipher_mock(settings) as mock:

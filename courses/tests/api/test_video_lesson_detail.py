@@ -27,11 +27,6 @@ from users.tests.factories import AdminFactory, TutorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def vdocipher(settings):
     with vdocipher_mock(settings) as mock:
