@@ -52,6 +52,10 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     readonly_fields = ["id", "date_joined", "last_login", "created_at", "updated_at"]
     inlines = [OnboardingAnswerInline]
+
+    def get_inlines(self, request, obj):
+        # A new account has no onboarding answer yet.
+        return self.inlines if obj is not None else []
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
         ("Profile", {"fields": ["first_name", "last_name", "username", "phone", "avatar", "bio"]}),
