@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from courses.api.comments import CommentViewSet
+
+router = SimpleRouter()
+router.register("comments", CommentViewSet, basename="comment")
+
+urlpatterns: list = [
+    path("", include(router.urls)),
+]
