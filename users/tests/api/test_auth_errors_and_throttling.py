@@ -123,3 +123,15 @@ def test_successful_logins_are_throttled_too(api_client):
 
     assert codes[:10] == [200] * 10
     assert codes[10] == 429
+
+
+def test_a_spoofed_forwarded_for_header_does_not_reset_the_auth_throttle(api_client):
+    body = {"email": "x@example.com"}
+    codes = [
+        api_client.post(
+            "/api/auth/password/reset/", body, format="json", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}"
+        ).status_code
+        for n in range(11)
+    ]
+
+    assert codes[10] == 429
