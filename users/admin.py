@@ -56,6 +56,7 @@ class UserAdmin(DjangoUserAdmin):
     def get_inlines(self, request, obj):
         # A new account has no onboarding answer yet.
         return self.inlines if obj is not None else []
+
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
         ("Profile", {"fields": ["first_name", "last_name", "username", "phone", "avatar", "bio"]}),
