@@ -86,7 +86,10 @@ class TokenPairSerializer(serializers.Serializer):
 
 
 class EmailSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    """Resend and reset take any email-ish string: a malformed one simply matches nobody,
+    and the answer is the same 202 as for an unknown address."""
+
+    email = serializers.CharField(max_length=254)
 
 
 class UidTokenSerializer(serializers.Serializer):

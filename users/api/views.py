@@ -175,9 +175,9 @@ class VerifyEmailResendView(APIView):
         request=EmailSerializer,
         responses={202: DetailSerializer},
         description=(
-            "Send the verification email again. 202 for any well-formed email, whether or not "
-            "an unverified account has it (no account enumeration); a missing or malformed "
-            "`email` is 400."
+            "Send the verification email again. 202 whatever the email, whether or not an "
+            "unverified account has it (no account enumeration); only a missing, blank or "
+            "non-string `email` is 400."
         ),
     )
     def post(self, request):
@@ -195,8 +195,8 @@ class PasswordResetView(APIView):
         request=EmailSerializer,
         responses={202: DetailSerializer},
         description=(
-            "Email a link to `{FRONTEND_URL}/reset-password?uid=&token=`. 202 for any "
-            "well-formed email (no account enumeration); a missing or malformed `email` is 400."
+            "Email a link to `{FRONTEND_URL}/reset-password?uid=&token=`. 202 whatever the "
+            "email (no account enumeration); only a missing, blank or non-string `email` is 400."
         ),
     )
     def post(self, request):

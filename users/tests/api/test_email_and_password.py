@@ -129,10 +129,21 @@ def test_resend_is_202_whatever_the_email_and_only_mails_unverified_accounts(
     assert [message.to for message in mailoutbox] == [["unverified@example.com"]]
 
 
-@pytest.mark.parametrize("body", [{}, {"email": "not-an-email"}, {"email": 5}])
-def test_resend_and_reset_with_malformed_email_are_400(api_client, body):
+@pytest.mark.parametrize("body", [{}, {"email": ""}, {"email": ["a@example.com"]}, {"email": None}])
+def test_resend_and_reset_without_an_email_string_are_400(api_client, body):
     assert api_client.post(RESEND, body, format="json").status_code == 400
     assert api_client.post(RESET, body, format="json").status_code == 400
+
+
+def test_resend_and_reset_with_a_malformed_email_are_202_and_send_nothing(
+    api_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        resend = api_client.post(RESEND, {"email": "not-an-email"}, format="json")
+        reset = api_client.post(RESET, {"email": "not-an-email"}, format="json")
+
+    assert (resend.status_code, reset.status_code) == (202, 202)
+    assert mailoutbox == []
 
 
 def test_password_reset_flow(api_client, mailoutbox, django_capture_on_commit_callbacks):
