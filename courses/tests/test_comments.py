@@ -25,11 +25,6 @@ from users.tests.factories import AdminFactory, StudentFactory, TutorFactory, Us
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def lesson():
     return LessonFactory(part__course=CourseFactory())

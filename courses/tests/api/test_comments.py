@@ -22,12 +22,6 @@ URL = "/api/courses/comments/"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every test here makes several users; their passwords need not be strong."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def detail_url(comment) -> str:
     return f"{URL}{comment.pk}/"
 
