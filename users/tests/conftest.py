@@ -15,8 +15,3 @@ def png_upload(name: str = "avatar.png", size: tuple[int, int] = (32, 32)) -> Si
 def png():
     return png_upload
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2 dominates these tests' run time; the hasher is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
