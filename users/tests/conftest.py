@@ -14,4 +14,3 @@ def png_upload(name: str = "avatar.png", size: tuple[int, int] = (32, 32)) -> Si
 @pytest.fixture
 def png():
     return png_upload
-
