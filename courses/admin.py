@@ -1,7 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 
-from courses.models import Comment
+from core.images import validate_image_upload
+from courses.models import Category, Comment, Course, CoursePart, CoursePrice, Lesson
+from courses.selectors import category_list
+from courses.services import CourseEmpty, course_publish, course_unpublish, lesson_unique_slug
 
 
 @admin.register(Comment)
@@ -45,3 +51,218 @@ class CommentAdmin(admin.ModelAdmin):
     def restore_comments(self, request, queryset):
         count = queryset.update(is_hidden=False, updated_at=timezone.now())
         self.message_user(request, f"{count} comment(s) restored.", messages.SUCCESS)
+
+
+# --- Catalogue --------------------------------------------------------------------------
+#
+# Staff can build a whole course here: a course with its prices and parts inline, then
+# each part with its lessons inline. Lesson slugs are not typed by hand: they follow the
+# SPA's rule (see courses.services), set when the lesson is saved.
+
+
+def _validated_thumbnail(form):
+    thumbnail = form.cleaned_data.get("thumbnail")
+    if thumbnail and hasattr(thumbnail, "content_type"):  # a new upload, not the stored file
+        try:
+            validate_image_upload(thumbnail)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+    return thumbnail
+
+
+class CourseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = (
+            "title",
+            "slug",
+            "description",
+            "category",
+            "tutors",
+            "price",
+            "currency",
+            "is_published",
+            "thumbnail",
+        )
+
+    def clean_thumbnail(self):
+        return _validated_thumbnail(self)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "published_courses")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return category_list()
+
+    @admin.display(description="published courses", ordering="courses_count")
+    def published_courses(self, category: Category) -> int:
+        return category.courses_count
+
+
+class CoursePriceInline(admin.TabularInline):
+    model = CoursePrice
+    extra = 0
+    fields = ("currency", "price")
+
+
+class CoursePartInline(admin.TabularInline):
+    model = CoursePart
+    extra = 1
+    fields = ("order", "title", "slug", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    ordering = ("order", "created_at")
+    show_change_link = True
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    form = CourseAdminForm
+    list_display = (
+        "title",
+        "category",
+        "price",
+        "currency",
+        "is_published",
+        "published_at",
+        "students_count",
+        "thumbnail_preview",
+    )
+    list_filter = ("is_published", "category", ("tutors", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "slug", "description", "tutors__email", "tutors__last_name")
+    list_select_related = ("category",)
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("tutors",)
+    readonly_fields = ("thumbnail_preview", "students_count", "published_at")
+    fields = (
+        "title",
+        "slug",
+        "description",
+        "category",
+        "tutors",
+        ("price", "currency"),
+        "is_published",
+        "published_at",
+        "thumbnail",
+        "thumbnail_preview",
+        "students_count",
+    )
+    inlines = (CoursePriceInline, CoursePartInline)
+    actions = ("publish_courses", "unpublish_courses")
+    date_hierarchy = "created_at"
+
+    @admin.display(description="thumbnail")
+    def thumbnail_preview(self, course: Course) -> str:
+        if not course.thumbnail:
+            return "-"
+        return format_html(
+            '<img src="{}" alt="" style="max-height: 80px; max-width: 160px;">',
+            course.thumbnail.url,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_published and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Inlines are saved after the course: only now can "published but empty" be seen,
+        and it is refused the same way the API refuses it."""
+        super().save_related(request, form, formsets, change)
+        course = form.instance
+        if course.is_published and not Lesson.objects.filter(part__course=course).exists():
+            Course.objects.filter(pk=course.pk).update(is_published=False)
+            course.is_published = False
+            self.message_user(
+                request,
+                f"“{course}” was saved as a draft: {CourseEmpty.default_detail}",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Publish the selected courses")
+    def publish_courses(self, request, queryset):
+        published, empty = 0, []
+        for course in queryset:
+            try:
+                course_publish(course=course)
+                published += 1
+            except CourseEmpty:
+                empty.append(str(course))
+        self.message_user(request, f"{published} course(s) published.", messages.SUCCESS)
+        if empty:
+            self.message_user(
+                request, f"Not published, no lessons yet: {', '.join(empty)}", messages.WARNING
+            )
+
+    @admin.action(description="Unpublish the selected courses")
+    def unpublish_courses(self, request, queryset):
+        for course in queryset:
+            course_unpublish(course=course)
+        self.message_user(request, f"{queryset.count()} course(s) unpublished.", messages.SUCCESS)
+
+
+class LessonInlineForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = (
+            "order",
+            "title",
+            "description",
+            "duration",
+            "is_free_preview",
+            "video_service_id",
+        )
+
+
+class LessonInline(admin.TabularInline):
+    model = Lesson
+    form = LessonInlineForm
+    extra = 1
+    fields = ("order", "title", "slug", "duration", "is_free_preview", "video_service_id")
+    readonly_fields = ("slug",)
+    ordering = ("order", "created_at")
+
+
+def _give_lessons_their_slugs(formset) -> None:
+    for form in formset.forms:
+        lesson = form.instance
+        if not form.has_changed() or form in formset.deleted_forms:
+            continue
+        if not lesson.slug or "title" in form.changed_data:
+            lesson.slug = lesson_unique_slug(title=lesson.title, exclude_pk=lesson.pk)
+
+
+@admin.register(CoursePart)
+class CoursePartAdmin(admin.ModelAdmin):
+    list_display = ("title", "course", "order", "slug")
+    list_filter = (("course", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("title", "slug", "course__title")
+    list_select_related = ("course",)
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("course",)
+    ordering = ("course__title", "order")
+    inlines = (LessonInline,)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Lesson:
+            _give_lessons_their_slugs(formset)
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ("title", "part", "order", "duration", "is_free_preview", "slug")
+    list_filter = ("is_free_preview", ("part__course", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "slug", "part__title", "part__course__title", "video_service_id")
+    list_select_related = ("part", "part__course")
+    autocomplete_fields = ("part",)
+    readonly_fields = ("slug",)
+    ordering = ("part__course__title", "part__order", "order")
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug or "title" in form.changed_data:
+            obj.slug = lesson_unique_slug(title=obj.title, exclude_pk=obj.pk)
+        super().save_model(request, obj, form, change)

@@ -5,9 +5,31 @@ admins, everywhere (lists, details, parts, lessons, comments). Every lookup of a
 part or lesson by the API goes through these querysets, so a draft is a 404 to others.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
-from courses.models import Course, CoursePart, Enrollment, Lesson
+from courses.models import (
+    Category,
+    Course,
+    CoursePart,
+    CoursePrice,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+)
+from users.models import User
 
 
 def _tutors_course(user, course_ref: str = "pk") -> Exists:
@@ -66,3 +88,173 @@ def progress_percent(completed: int, total: int) -> int:
     if total <= 0:
         return 0
     return min(100, round(100 * completed / total))
+
+
+# --- Catalogue reads -------------------------------------------------------------------
+#
+# The list and detail routes run a fixed number of queries whatever the page size or the
+# number of tutors, parts and lessons: per-course numbers come from correlated subqueries
+# (no JOIN fan-out, no per-row query) and nested objects from prefetches.
+
+
+def _lessons_count_subquery() -> Coalesce:
+    counts = (
+        Lesson.objects.filter(part__course_id=OuterRef("pk"))
+        .order_by()
+        .values("part__course_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def _total_duration_subquery() -> Coalesce:
+    totals = (
+        Lesson.objects.filter(part__course_id=OuterRef("pk"))
+        .order_by()
+        .values("part__course_id")
+        .annotate(total=Sum("duration"))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
+
+
+def _is_enrolled_expression(user):
+    if user is None or not user.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    return Exists(
+        Enrollment.objects.filter(course_id=OuterRef("pk"), user_id=user.pk, is_active=True)
+    )
+
+
+def _annotate_course_numbers(courses: QuerySet[Course], user) -> QuerySet[Course]:
+    return courses.select_related("category").annotate(
+        lessons_count=_lessons_count_subquery(),
+        total_duration=_total_duration_subquery(),
+        is_enrolled=_is_enrolled_expression(user),
+    )
+
+
+def _tutors_prefetch() -> Prefetch:
+    return Prefetch("tutors", queryset=User.objects.order_by("last_name", "first_name", "id"))
+
+
+def courses_for_summary(*, courses: QuerySet[Course], user) -> QuerySet[Course]:
+    """`courses` ready for `CourseSummarySerializer` in a fixed number of queries:
+    `lessons_count`, `total_duration` and the caller's `is_enrolled` annotated, category
+    joined, tutors and parts prefetched. For any route that lists course summaries."""
+    return _annotate_course_numbers(courses, user).prefetch_related(
+        _tutors_prefetch(),
+        Prefetch("parts", queryset=CoursePart.objects.order_by("order", "created_at")),
+    )
+
+
+def course_list(*, user) -> QuerySet[Course]:
+    """The public catalogue: published courses only (drafts live in the tutor dashboard)."""
+    return courses_for_summary(courses=Course.objects.filter(is_published=True), user=user)
+
+
+def lessons_with_completion(user) -> QuerySet[Lesson]:
+    """Lessons annotated with `is_completed` for the caller (false when anonymous)."""
+    if user is None or not user.is_authenticated:
+        expression = Value(False, output_field=BooleanField())
+    else:
+        expression = Exists(
+            LessonCompletion.objects.filter(lesson_id=OuterRef("pk"), user_id=user.pk)
+        )
+    return Lesson.objects.annotate(is_completed=expression).order_by("order", "created_at")
+
+
+def course_detail_queryset(*, user) -> QuerySet[Course]:
+    """Courses the caller may see, each ready for the detail shape: parts with their
+    lessons (with the caller's completions), tutors and extra prices prefetched."""
+    parts = CoursePart.objects.order_by("order", "created_at").prefetch_related(
+        Prefetch("lessons", queryset=lessons_with_completion(user))
+    )
+    return _annotate_course_numbers(courses_visible_to(user), user).prefetch_related(
+        _tutors_prefetch(),
+        Prefetch("parts", queryset=parts),
+        Prefetch("prices", queryset=CoursePrice.objects.order_by("currency")),
+    )
+
+
+def category_list() -> QuerySet[Category]:
+    """Categories by name, each with the number of its published courses."""
+    return Category.objects.annotate(
+        courses_count=Count("courses", filter=Q(courses__is_published=True))
+    ).order_by("name")
+
+
+def course_parts_for(*, user) -> QuerySet[CoursePart]:
+    return course_parts_visible_to(user).select_related("course").order_by("order", "created_at")
+
+
+def lessons_for(*, user) -> QuerySet[Lesson]:
+    """Lessons the caller may see, with completion and the course (for permissions)."""
+    return (
+        lessons_with_completion(user)
+        .filter(part__course__in=courses_visible_to(user))
+        .select_related("part__course")
+        .prefetch_related(_course_tutors_prefetch())
+    )
+
+
+def _course_tutors_prefetch() -> Prefetch:
+    return Prefetch("part__course__tutors", queryset=User.objects.only("id"))
+
+
+def course_has_students(course: Course) -> bool:
+    """Any enrollment (even a refunded, inactive one) or completed order: money and
+    history hang on the course, so it can only be unpublished, never deleted."""
+    from payments.models import Order, PaymentStatus
+
+    return (
+        Enrollment.objects.filter(course=course).exists()
+        or Order.objects.filter(course=course, status=PaymentStatus.COMPLETED).exists()
+    )
+
+
+# --- Enrollments ------------------------------------------------------------------------
+
+
+def enrollments_with_progress(*, viewer) -> QuerySet[Enrollment]:
+    """Enrollments with `lessons_total` and `lessons_done` annotated (for `progress`) and
+    their course ready for the summary shape as `viewer` sees it; a fixed number of
+    queries whatever the number of enrollments."""
+    totals = (
+        Lesson.objects.filter(part__course_id=OuterRef("course_id"))
+        .order_by()
+        .values("part__course_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    done = (
+        LessonCompletion.objects.filter(
+            user_id=OuterRef("user_id"), lesson__part__course_id=OuterRef("course_id")
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Enrollment.objects.annotate(
+            lessons_total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)),
+            lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "course",
+                queryset=courses_for_summary(courses=Course.objects.all(), user=viewer),
+            )
+        )
+        .order_by("-enrolled_at")
+    )
+
+
+def enrollments_visible_to(user) -> QuerySet[Enrollment]:
+    """Every enrollment for admins; otherwise the caller's own (active or not)."""
+    enrollments = enrollments_with_progress(viewer=user)
+    if user.is_admin:
+        return enrollments
+    return enrollments.filter(user=user)

@@ -8,6 +8,7 @@ exposes emails or phones: its serializers do not carry them.
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from courses.models import Course, Enrollment
+from courses.selectors import courses_for_summary
 from users.models import OnboardingAnswer, User
 
 
@@ -38,12 +39,12 @@ def tutors_public() -> QuerySet[User]:
     )
 
 
-def tutor_public_detail_queryset() -> QuerySet[User]:
-    """`tutors_public()` with the published courses prefetched as `published_courses`."""
-    courses = (
-        Course.objects.filter(is_published=True)
-        .select_related("category")
-        .order_by("-published_at", "-created_at")
+def tutor_public_detail_queryset(*, user) -> QuerySet[User]:
+    """`tutors_public()` with the published courses prefetched as `published_courses`,
+    newest first, ready for the course summary (numbers annotated for the caller `user`)."""
+    courses = courses_for_summary(
+        courses=Course.objects.filter(is_published=True).order_by("-published_at", "-created_at"),
+        user=user,
     )
     return tutors_public().prefetch_related(
         Prefetch("taught_courses", queryset=courses, to_attr="published_courses")

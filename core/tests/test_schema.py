@@ -1,14 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from payments.api.views import StripeWebhookView
 
-# The skeleton's webhook placeholder has no serializer, which drf-spectacular reports as an
-# error; the payments issue replaces it. Until then this test is expected to fail.
-_WEBHOOK_PLACEHOLDER = "Placeholder" in (StripeWebhookView.__doc__ or "")
-
-
-@pytest.mark.xfail(_WEBHOOK_PLACEHOLDER, reason="payments webhook placeholder", strict=False)
 @pytest.mark.django_db
 def test_openapi_schema_generates_without_warnings(tmp_path):
     # --fail-on-warn turns any warning or error of drf-spectacular into a CommandError.

@@ -1,8 +1,19 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from payments.api.views import StripeWebhookView
+from payments.api.views import CheckoutOrderView, CheckoutView, OrderViewSet, StripeWebhookView
+
+router = SimpleRouter()
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = [
+    path("payments/", CheckoutView.as_view(), name="checkout"),
+    path(
+        "checkout/<str:checkout_session_id>/",
+        CheckoutOrderView.as_view(),
+        name="checkout-order",
+    ),
     path("webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
     path("stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook-alias"),
+    *router.urls,
 ]

@@ -1,18 +1,154 @@
-from rest_framework import status
+"""HTTP for payments: checkout, orders, the success page, and Stripe's webhook."""
+
+import logging
+
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from payments import integrations
+from payments.api.serializers import (
+    CheckoutRequestSerializer,
+    CheckoutResponseSerializer,
+    FreeEnrollmentResponseSerializer,
+    OrderSerializer,
+)
+from payments.models import Order
+from payments.selectors import orders_owned_by, orders_visible_to
+from payments.services import checkout_start, stripe_event_process
 
+logger = logging.getLogger(__name__)
+
+
+class CheckoutView(APIView):
+    @extend_schema(
+        request=CheckoutRequestSerializer,
+        responses={
+            201: CheckoutResponseSerializer,
+            200: FreeEnrollmentResponseSerializer,
+            400: OpenApiResponse(description="`currency_not_available`, `amount_below_minimum`"),
+            404: OpenApiResponse(description="Draft or unknown course"),
+            409: OpenApiResponse(description="`already_enrolled`"),
+            502: OpenApiResponse(description="`payment_service_error`"),
+            503: OpenApiResponse(description="`payment_service_unavailable`"),
+        },
+        description=(
+            "Start buying a course: a pending order and a Stripe Checkout Session in the "
+            "course's price for `currency` (its default currency when omitted). A free "
+            "course enrolls at once (200). Asking again while a pending order's session "
+            "has more than 5 minutes to live returns that session (201, same order). A "
+            "price under Stripe's minimum charge is 400 `amount_below_minimum`. Checks run "
+            "in this order: course (404), currency (400), enrollment (409), free course "
+            "(200), minimum (400), Stripe key (503)."
+        ),
+    )
+    def post(self, request):
+        serializer = CheckoutRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = checkout_start(
+            user=request.user,
+            course_id=serializer.validated_data["course_id"],
+            currency=serializer.validated_data.get("currency"),
+        )
+        if result.enrolled:
+            return Response(
+                {
+                    "enrolled": True,
+                    "checkout_session_id": None,
+                    "checkout_url": None,
+                    "order_id": None,
+                },
+                status=status.HTTP_200_OK,
+            )
+        order = result.order
+        return Response(
+            {
+                "checkout_session_id": order.checkout_session_id,
+                "checkout_url": order.checkout_url,
+                "order_id": str(order.id),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(
+    description=(
+        "Orders, newest first: the caller's own; admins see everyone's. Another user's "
+        "order is 404."
+    )
+)
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = OrderSerializer
+    queryset = Order.objects.none()  # for the schema; requests use the scoped selector
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return orders_visible_to(self.request.user)
+
+
+class CheckoutOrderView(APIView):
+    @extend_schema(
+        responses={200: OrderSerializer, 404: OpenApiResponse(description="Not your session")},
+        description=(
+            "The order behind a Checkout Session, for the success page. Only its owner sees "
+            "it (admins included get 404 for others' sessions). The page is no proof of "
+            "payment: `status` turns `completed` when Stripe's webhook arrives."
+        ),
+    )
+    def get(self, request, checkout_session_id: str):
+        order = get_object_or_404(
+            orders_owned_by(request.user), checkout_session_id=checkout_session_id
+        )
+        return Response(OrderSerializer(order).data)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
 class StripeWebhookView(APIView):
-    """Placeholder until the payments issue lands: refuses every event (Stripe retries)."""
+    """Stripe's events: verified on the raw body, stored once, applied once."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
 
+    @extend_schema(
+        request={"application/json": {"type": "object"}},
+        responses={
+            200: OpenApiResponse(description="Applied, repeated, or ignored"),
+            400: OpenApiResponse(description="`invalid_signature` or `invalid_payload`"),
+            503: OpenApiResponse(
+                description="`payment_service_unavailable`: no webhook secret configured "
+                "(Stripe keeps retrying until one is)"
+            ),
+        },
+        description=(
+            "Stripe's webhook endpoint (also at `stripe/webhook/` and `/webhook/`). The "
+            "`Stripe-Signature` header is checked against `STRIPE_WEBHOOK_SECRET` with a "
+            "5-minute tolerance; a bad or missing signature or an unparsable body is 400 and "
+            "changes nothing. Each event id is applied once; unknown types answer 200."
+        ),
+    )
     def post(self, request):
-        return Response(
-            {"detail": "Not configured.", "code": "payment_service_unavailable"},
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
+        try:
+            event = integrations.webhook_event_verify(
+                payload=request.body, signature=request.headers.get("Stripe-Signature")
+            )
+        except integrations.WebhookSecretMissing:
+            logger.error("payments.webhook.no_secret")
+            return Response(
+                {"detail": "Webhooks are not configured.", "code": "payment_service_unavailable"},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        except integrations.InvalidWebhook as exc:
+            logger.warning("payments.webhook.rejected", extra={"reason": str(exc)})
+            return Response(
+                {"detail": "Invalid Stripe signature or payload.", "code": "invalid_signature"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        result = stripe_event_process(event=event)
+        return Response({"received": True, "result": result})

@@ -7,8 +7,7 @@ from rest_framework.fields import SkipField, empty
 
 from core.images import validate_image_upload
 from core.models import University
-from core.money import format_amount
-from courses.models import Course
+from courses.api.serializers import CourseSummarySerializer
 from users.models import OnboardingAnswer, Role, User
 
 GRADUATION_YEAR_MIN = 1950
@@ -169,22 +168,6 @@ class TutorPublicSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TutorCourseSerializer(serializers.ModelSerializer):
-    """A published course on a tutor's public page (until the catalogue's summary lands)."""
-
-    thumbnail = serializers.ImageField(read_only=True)
-    price = serializers.SerializerMethodField()
-    is_free = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Course
-        fields = ["id", "slug", "title", "description", "thumbnail", "price", "currency", "is_free"]
-        read_only_fields = fields
-
-    def get_price(self, course: Course) -> str:
-        return format_amount(course.price, course.currency)
-
-
 class TutorPublicDetailSerializer(TutorPublicSerializer):
     courses = serializers.SerializerMethodField()
 
@@ -192,6 +175,8 @@ class TutorPublicDetailSerializer(TutorPublicSerializer):
         fields = [*TutorPublicSerializer.Meta.fields, "courses"]
         read_only_fields = fields
 
-    @extend_schema_field(TutorCourseSerializer(many=True))
+    @extend_schema_field(CourseSummarySerializer(many=True))
     def get_courses(self, tutor: User):
-        return TutorCourseSerializer(tutor.published_courses, many=True, context=self.context).data
+        return CourseSummarySerializer(
+            tutor.published_courses, many=True, context=self.context
+        ).data

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from payments.api.dashboard import TutorCoursesView, TutorQuickStatisticsView
 from users.api import views
 
 urlpatterns = [
@@ -29,5 +30,10 @@ urlpatterns = [
         name="auth-onboarding-answers",
     ),
     path("tutors/me/", views.TutorMeView.as_view(), name="auth-tutor-me"),
-    # tutors/me/quick_statistics/ and tutors/me/courses/ come from the payments engineer.
+    path(
+        "tutors/me/quick_statistics/",
+        TutorQuickStatisticsView.as_view(),
+        name="tutor-quick-statistics",
+    ),
+    path("tutors/me/courses/", TutorCoursesView.as_view(), name="tutor-courses"),
 ]

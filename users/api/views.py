@@ -345,7 +345,7 @@ class TutorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return tutor_public_detail_queryset()
+            return tutor_public_detail_queryset(user=self.request.user)
         return tutors_public()
 
     def get_serializer_class(self):

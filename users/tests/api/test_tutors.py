@@ -90,7 +90,20 @@ def test_tutor_detail_lists_their_published_courses(api_client):
     assert "email" not in body and "phone" not in body
     assert body["courses_count"] == 1
     assert [item["slug"] for item in body["courses"]] == [course.slug]
-    assert body["courses"][0]["price"] == "49.99"
+    summary = body["courses"][0]
+    assert summary["price"] == "49.99"
+    assert {"tutors", "parts", "lessons_count", "total_duration", "is_enrolled"} <= set(summary)
+    assert summary["is_enrolled"] is False
+
+
+def test_tutor_detail_course_summaries_know_the_callers_enrollment(make_client):
+    tutor = TutorFactory()
+    course = CourseFactory(tutors=[tutor])
+    enrollment = EnrollmentFactory(course=course)
+
+    body = make_client(enrollment.user).get(f"{DIRECTORY}{tutor.id}/").json()
+
+    assert body["courses"][0]["is_enrolled"] is True
 
 
 @pytest.mark.parametrize("kind", ["no_course", "drafts_only", "student", "garbage"])

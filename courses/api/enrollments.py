@@ -1,0 +1,131 @@
+"""HTTP for enrollment and progress: enrolling in a free course, listing enrollments,
+marking lessons done. The rules live in `courses/enrollments.py`."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses.api.serializers import CourseSummarySerializer
+from courses.enrollments import enrollment_grant, lesson_complete, lesson_uncomplete
+from courses.models import Course, Enrollment
+from courses.selectors import enrollments_visible_to, lessons_visible_to, progress_percent
+from payments.exceptions import PaymentRequired
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    course = CourseSummarySerializer(read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "course", "enrolled_at", "progress", "completed_at"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "integer", "minimum": 0, "maximum": 100})
+    def get_progress(self, obj) -> int:
+        return progress_percent(obj.lessons_done, obj.lessons_total)
+
+
+@extend_schema(
+    description=(
+        "List: the caller's active enrollments, newest first (admins too see only their "
+        "own here). Detail: its owner (even once refunded, `is_active` false rows stay "
+        "readable to them) or an admin; anyone else gets 404."
+    )
+)
+class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = EnrollmentSerializer
+    queryset = Enrollment.objects.none()  # for the schema; requests use the selectors
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Enrollment.objects.none()
+        enrollments = enrollments_visible_to(self.request.user)
+        if self.action == "list":
+            return enrollments.filter(user=self.request.user, is_active=True)
+        return enrollments
+
+
+class CourseEnrollView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            201: EnrollmentSerializer,
+            200: EnrollmentSerializer,
+            402: OpenApiResponse(description="`payment_required`: buy it via payments/"),
+            404: OpenApiResponse(description="Unknown or draft course"),
+        },
+        description=(
+            "Enroll in a free course: 201 the new enrollment (a refunded enrollment is "
+            "reactivated), 200 when already enrolled (in any course, free or bought). A paid "
+            "course one is not enrolled in is 402 "
+            "`payment_required`. A first enrollment turns a user into a student."
+        ),
+    )
+    def post(self, request, slug: str):
+        course = get_object_or_404(Course.objects.filter(is_published=True), slug=slug)
+        current = Enrollment.objects.filter(user=request.user, course=course, is_active=True)
+        if current.exists():
+            enrollment, granted_now = current.get(), False
+        elif not course.is_free:
+            raise PaymentRequired()
+        else:
+            enrollment, granted_now = enrollment_grant(user=request.user, course=course)
+        enrollment = enrollments_visible_to(request.user).get(pk=enrollment.pk)
+        return Response(
+            EnrollmentSerializer(enrollment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if granted_now else status.HTTP_200_OK,
+        )
+
+
+COMPLETION = inline_serializer(
+    name="LessonCompletionResult",
+    fields={
+        "is_completed": serializers.BooleanField(),
+        "progress": serializers.IntegerField(help_text="0 to 100, of the whole course"),
+    },
+)
+
+
+class LessonCompleteView(APIView):
+    """Mark or unmark a lesson done; only for an active enrollment (else 403)."""
+
+    def _lesson(self, request, slug: str):
+        return get_object_or_404(
+            lessons_visible_to(request.user).select_related("part__course"), slug=slug
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: COMPLETION,
+            403: OpenApiResponse(description="`enrollment_required`"),
+            404: OpenApiResponse(description="Unknown lesson, or one of a hidden draft"),
+        },
+        description=(
+            "Mark the lesson done (idempotent). `progress` is the whole-number percentage of "
+            "the course's lessons done; when every lesson is done the enrollment's "
+            "`completed_at` is set. Needs an active enrollment: course tutors and admins "
+            "who are not enrolled get 403 `enrollment_required` too."
+        ),
+    )
+    def post(self, request, slug: str):
+        return Response(lesson_complete(user=request.user, lesson=self._lesson(request, slug)))
+
+    @extend_schema(
+        request=None,
+        responses={200: COMPLETION, 403: OpenApiResponse(description="`enrollment_required`")},
+        description=(
+            "Unmark the lesson (idempotent); `completed_at` is cleared when the course is no "
+            "longer fully done."
+        ),
+    )
+    def delete(self, request, slug: str):
+        return Response(lesson_uncomplete(user=request.user, lesson=self._lesson(request, slug)))

@@ -1,0 +1,596 @@
+"""Shapes of the catalogue: categories, course summaries and details, parts and lessons.
+
+Serializers only shape and validate data. Per-course numbers (`lessons_count`,
+`total_duration`, `is_enrolled`) and per-lesson `is_completed` come from the selectors'
+annotations; when a caller hands in a bare instance (another app serializing a course
+summary), they are computed, at the price of a query or two.
+"""
+
+import json
+import re
+from decimal import Decimal
+
+from django.db.models import Sum
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.images import validate_image_upload
+from core.money import (
+    MAX_PRICE,
+    currency_exponent,
+    format_amount,
+    from_minor_units,
+    minimum_charge_minor,
+    to_minor_units,
+)
+from courses.models import CURRENCY_CHOICES, Category, Course, CoursePart, Lesson
+from courses.selectors import (
+    course_parts_visible_to,
+    courses_visible_to,
+    progress_percent,
+    user_is_enrolled,
+)
+from users.models import Role, User
+
+MAX_DURATION_SECONDS = 2_147_483_647  # PositiveIntegerField's ceiling on every database
+HHMMSS = re.compile(r"^(\d+):([0-5]?\d):([0-5]?\d)$")
+
+
+def format_duration(seconds: int | None) -> str:
+    """`"HH:MM:SS"` (hours may pass 99); `"00:00:00"` when unknown, never null."""
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+# --- Fields -----------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "example": "00:10:30"},
+        ],
+        "description": 'Seconds (number or numeric string) or "HH:MM:SS"; null means 0.',
+    }
+)
+class LessonDurationField(serializers.Field):
+    default_error_messages = {
+        "invalid": 'Enter a number of seconds or a duration as "HH:MM:SS".',
+        "range": "The duration must be between 0 and {max} seconds.",
+    }
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        seconds = None
+        if isinstance(data, int):
+            seconds = data
+        elif isinstance(data, float):
+            if data != data or data in (float("inf"), float("-inf")):
+                self.fail("invalid")
+            seconds = round(data)
+        elif isinstance(data, str):
+            text = data.strip()
+            match = HHMMSS.match(text)
+            if match:
+                hours, minutes, secs = (int(part) for part in match.groups())
+                seconds = hours * 3600 + minutes * 60 + secs
+            else:
+                try:
+                    number = Decimal(text)
+                except ArithmeticError:
+                    self.fail("invalid")
+                if not number.is_finite():
+                    self.fail("invalid")
+                seconds = int(number.to_integral_value())
+        if seconds is None:
+            self.fail("invalid")
+        if seconds < 0 or seconds > MAX_DURATION_SECONDS:
+            self.fail("range", max=MAX_DURATION_SECONDS)
+        return seconds
+
+    def to_representation(self, value) -> str:
+        return format_duration(value)
+
+
+class ThumbnailField(serializers.ImageField):
+    """Out: an absolute URL (the storage's own when it already is one, as on R2) or null.
+    In: an upload decoded by Pillow (JPEG, PNG or WebP, at most 5 MB and 4096x4096)."""
+
+    def to_internal_value(self, data):
+        file = serializers.FileField.to_internal_value(self, data)
+        try:
+            validate_image_upload(file)
+        except Exception as exc:  # Django's ValidationError carries the message
+            messages = getattr(exc, "messages", None) or ["Upload a valid image."]
+            raise serializers.ValidationError(messages) from exc
+        return file
+
+
+class NullableCategoryField(serializers.PrimaryKeyRelatedField):
+    """A category id; `""` (what a multipart form sends for "none") and null clear it."""
+
+    def to_internal_value(self, data):
+        if data == "":
+            return None
+        return super().to_internal_value(data)
+
+
+class CurrencyField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=CURRENCY_CHOICES, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = data.strip().lower()
+        return super().to_internal_value(data)
+
+
+def _price_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal(0),
+        max_value=MAX_PRICE,
+        coerce_to_string=True,
+        **kwargs,
+    )
+
+
+def validate_price_for_currency(price: Decimal, currency: str) -> None:
+    """A price has at most the currency's decimals (USD cents, whole yen) and is either
+    0 (free) or at least Stripe's minimum charge, so every price can be paid."""
+    if price != price.quantize(Decimal(1).scaleb(-currency_exponent(currency))):
+        raise serializers.ValidationError(
+            f"A {currency} price has at most {currency_exponent(currency)} decimal places."
+        )
+    minimum = minimum_charge_minor(currency)
+    if price and to_minor_units(price, currency) < minimum:
+        lowest = format_amount(from_minor_units(minimum, currency), currency)
+        raise serializers.ValidationError(f"A paid price in {currency} is at least {lowest}.")
+
+
+class PriceSerializer(serializers.Serializer):
+    currency = CurrencyField()
+    price = _price_field()
+
+    def validate(self, attrs):
+        try:
+            validate_price_for_currency(attrs["price"], attrs["currency"])
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"price": exc.detail}) from exc
+        return attrs
+
+    def to_representation(self, instance):
+        return {
+            "currency": instance["currency"],
+            "price": format_amount(instance["price"], instance["currency"]),
+        }
+
+
+@extend_schema_field(PriceSerializer(many=True))
+class PricesField(serializers.Field):
+    """`[{currency, price}]`; in a multipart form, the same list as a JSON string."""
+
+    default_error_messages = {
+        "invalid": "Send a list of objects with currency and price.",
+        "duplicate": "Each currency may appear once.",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data) if data.strip() else []
+            except ValueError:
+                self.fail("invalid")
+        if not isinstance(data, list):
+            self.fail("invalid")
+        entries = PriceSerializer(data=data, many=True)
+        entries.is_valid(raise_exception=True)
+        currencies = [entry["currency"] for entry in entries.validated_data]
+        if len(currencies) != len(set(currencies)):
+            self.fail("duplicate")
+        return entries.validated_data
+
+    def to_representation(self, value):
+        return value
+
+
+# --- Nested references ------------------------------------------------------------------
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name"]
+
+
+class TutorRefSerializer(serializers.ModelSerializer):
+    avatar = serializers.ImageField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "first_name", "last_name", "avatar"]
+
+
+class PartRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CoursePart
+        fields = ["id", "slug", "title", "order"]
+
+
+class CourseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Course
+        fields = ["id", "slug", "title"]
+
+
+class PartTitleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CoursePart
+        fields = ["id", "slug", "title"]
+
+
+# --- Categories -------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    description = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=""
+    )
+    courses_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name", "description", "courses_count"]
+        read_only_fields = ["id", "slug"]
+
+    def get_courses_count(self, obj) -> int:
+        count = getattr(obj, "courses_count", None)
+        if count is None:
+            count = obj.courses.filter(is_published=True).count()
+        return count
+
+
+# --- Lessons ----------------------------------------------------------------------------
+
+
+class LessonSummarySerializer(serializers.ModelSerializer):
+    """`video_service_id` appears only when the context says the caller tutors the
+    course (`course_tutor`); nobody else ever sees a VdoCipher id."""
+
+    duration = LessonDurationField(read_only=True)
+    has_video = serializers.BooleanField(read_only=True)
+    is_completed = serializers.SerializerMethodField()
+    video_service_id = serializers.CharField(
+        read_only=True, help_text="Only for the course's tutors and admins."
+    )
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "order",
+            "duration",
+            "is_free_preview",
+            "has_video",
+            "is_completed",
+            "video_service_id",
+        ]
+
+    def get_is_completed(self, obj) -> bool:
+        value = getattr(obj, "is_completed", None)
+        if value is None:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return False
+            return obj.completions.filter(user=user).exists()
+        return bool(value)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("course_tutor"):
+            data.pop("video_service_id", None)
+        return data
+
+
+class LessonWriteSerializer(serializers.ModelSerializer):
+    """Create and update a lesson. `part` must be a part the caller can see; whether the
+    caller tutors its course is the view's (permission) decision."""
+
+    part = serializers.PrimaryKeyRelatedField(
+        queryset=CoursePart.objects.none(), pk_field=serializers.UUIDField()
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=""
+    )
+    order = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_DURATION_SECONDS, allow_null=True
+    )
+    duration = LessonDurationField(required=False, allow_null=True)
+    is_free_preview = serializers.BooleanField(required=False, default=False)
+    video_service_id = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=64, default=""
+    )
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "part",
+            "title",
+            "description",
+            "order",
+            "duration",
+            "is_free_preview",
+            "video_service_id",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        self.fields["part"].queryset = course_parts_visible_to(user).select_related("course")
+
+
+class LessonAuthorSerializer(LessonSummarySerializer):
+    """What the author gets back from POST and PATCH: the summary plus its part's id."""
+
+    part = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(LessonSummarySerializer.Meta):
+        fields = [*LessonSummarySerializer.Meta.fields, "part"]
+
+
+class LessonDetailSerializer(LessonSummarySerializer):
+    """The lesson page: the summary plus where it sits and what the player needs. The
+    last four fields come from `courses.video.lesson_playback`, given in the context."""
+
+    part = PartTitleSerializer(read_only=True)
+    course = serializers.SerializerMethodField()
+    has_access = serializers.SerializerMethodField()
+    otp = serializers.SerializerMethodField()
+    playbackInfo = serializers.SerializerMethodField()  # the SPA's spelling
+    video_error = serializers.SerializerMethodField()
+
+    class Meta(LessonSummarySerializer.Meta):
+        fields = [
+            *LessonSummarySerializer.Meta.fields,
+            "part",
+            "course",
+            "has_access",
+            "otp",
+            "playbackInfo",
+            "video_error",
+        ]
+
+    def _playback(self) -> dict:
+        return self.context.get("playback") or {}
+
+    @extend_schema_field(CourseRefSerializer)
+    def get_course(self, obj) -> dict:
+        return CourseRefSerializer(obj.part.course).data
+
+    def get_has_access(self, obj) -> bool:
+        return bool(self._playback().get("has_access"))
+
+    def get_otp(self, obj) -> str | None:
+        return self._playback().get("otp")
+
+    def get_playbackInfo(self, obj) -> str | None:
+        return self._playback().get("playbackInfo")
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "nullable": True,
+            "enum": ["video_service_error", "video_service_unavailable", None],
+        }
+    )
+    def get_video_error(self, obj) -> str | None:
+        return self._playback().get("video_error")
+
+
+# --- Parts ------------------------------------------------------------------------------
+
+
+class CoursePartSerializer(serializers.ModelSerializer):
+    """`course` is set on creation only (a part does not move between courses)."""
+
+    course = serializers.PrimaryKeyRelatedField(
+        queryset=Course.objects.none(), pk_field=serializers.UUIDField()
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=""
+    )
+    order = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_DURATION_SECONDS, allow_null=True
+    )
+
+    class Meta:
+        model = CoursePart
+        fields = ["id", "slug", "course", "title", "description", "order"]
+        read_only_fields = ["id", "slug"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["course"].read_only = True
+        self.fields["course"].queryset = courses_visible_to(user)
+
+
+class CoursePartDetailSerializer(serializers.ModelSerializer):
+    lessons = LessonSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CoursePart
+        fields = ["id", "slug", "title", "description", "order", "lessons"]
+
+
+# --- Courses ----------------------------------------------------------------------------
+
+
+class CourseSummarySerializer(serializers.ModelSerializer):
+    thumbnail = ThumbnailField(read_only=True)
+    price = serializers.SerializerMethodField()
+    is_free = serializers.BooleanField(read_only=True)
+    category = CategoryRefSerializer(read_only=True, allow_null=True)
+    tutors = TutorRefSerializer(many=True, read_only=True)
+    parts = PartRefSerializer(many=True, read_only=True)
+    lessons_count = serializers.SerializerMethodField()
+    total_duration = serializers.SerializerMethodField()
+    is_enrolled = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "thumbnail",
+            "price",
+            "currency",
+            "is_free",
+            "is_published",
+            "category",
+            "tutors",
+            "parts",
+            "lessons_count",
+            "total_duration",
+            "students_count",
+            "is_enrolled",
+            "created_at",
+            "updated_at",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {"type": "string", "example": "49.99", "description": "Decimal, major units."}
+    )
+    def get_price(self, obj) -> str:
+        return format_amount(obj.price, obj.currency)
+
+    def get_lessons_count(self, obj) -> int:
+        value = getattr(obj, "lessons_count", None)
+        if value is None:
+            value = Lesson.objects.filter(part__course=obj).count()
+        return value
+
+    @extend_schema_field({"type": "string", "example": "01:30:00"})
+    def get_total_duration(self, obj) -> str:
+        value = getattr(obj, "total_duration", None)
+        if value is None:
+            value = Lesson.objects.filter(part__course=obj).aggregate(t=Sum("duration"))["t"]
+        return format_duration(value)
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_is_enrolled(self, obj) -> bool:
+        value = getattr(obj, "is_enrolled", None)
+        if value is None:
+            value = user_is_enrolled(self._user(), obj)
+        return bool(value)
+
+
+class CourseDetailSerializer(CourseSummarySerializer):
+    parts = CoursePartDetailSerializer(many=True, read_only=True)
+    prices = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta(CourseSummarySerializer.Meta):
+        fields = [*CourseSummarySerializer.Meta.fields, "prices", "progress"]
+        read_only_fields = fields
+
+    @extend_schema_field(PriceSerializer(many=True))
+    def get_prices(self, obj) -> list[dict]:
+        prices = [{"currency": obj.currency, "price": format_amount(obj.price, obj.currency)}]
+        prices += [
+            {"currency": extra.currency, "price": format_amount(extra.price, extra.currency)}
+            for extra in obj.prices.all()
+            if extra.currency != obj.currency
+        ]
+        return prices
+
+    @extend_schema_field({"type": "integer", "nullable": True, "minimum": 0, "maximum": 100})
+    def get_progress(self, obj) -> int | None:
+        if not self.get_is_enrolled(obj):
+            return None
+        lessons = [lesson for part in obj.parts.all() for lesson in part.lessons.all()]
+        done = sum(1 for lesson in lessons if getattr(lesson, "is_completed", False))
+        return progress_percent(done, len(lessons))
+
+
+class CourseWriteSerializer(serializers.ModelSerializer):
+    """Create (tutor) and update (course tutor) a course. `tutors` is accepted here and
+    refused by the view for anyone but an admin."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=""
+    )
+    category = NullableCategoryField(
+        queryset=Category.objects.all(),
+        pk_field=serializers.UUIDField(),
+        required=False,
+        allow_null=True,
+    )
+    price = _price_field(required=False)
+    currency = CurrencyField(required=False)
+    is_published = serializers.BooleanField(required=False)
+    thumbnail = ThumbnailField(required=False, allow_null=True)
+    prices = PricesField(required=False, allow_null=True)
+    tutors = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=User.objects.filter(role__in=[Role.TUTOR, Role.ADMIN]),
+        pk_field=serializers.UUIDField(),
+        required=False,
+        allow_empty=True,
+        help_text="Admins only: user ids of tutors (role tutor or admin).",
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "description",
+            "category",
+            "price",
+            "currency",
+            "is_published",
+            "thumbnail",
+            "prices",
+            "tutors",
+        ]
+
+    def validate_tutors(self, value):
+        if "tutors" in self.initial_data and not value:
+            raise serializers.ValidationError("A course needs at least one tutor.")
+        return value
+
+    def validate(self, attrs):
+        if "tutors" not in self.initial_data:
+            # A multipart form without `tutors` still yields an empty list: not a change.
+            attrs.pop("tutors", None)
+        instance = self.instance
+        currency = attrs.get("currency", instance.currency if instance else "usd")
+        price = attrs.get("price", instance.price if instance else Decimal(0))
+        if "price" in attrs or "currency" in attrs:
+            try:
+                validate_price_for_currency(Decimal(price), currency)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"price": exc.detail}) from exc
+        return attrs

@@ -1,0 +1,427 @@
+"""HTTP for the catalogue: categories, courses, course parts and lessons.
+
+Every lookup goes through the visibility selectors, so a draft (and its parts and
+lessons) is a 404 to everyone but its tutors and admins; writing then needs the course's
+tutor (403 otherwise). Views validate, call one service, and answer with the fresh object.
+"""
+
+import uuid
+
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import SearchFilter
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from courses import services
+from courses.api.serializers import (
+    CategorySerializer,
+    CourseDetailSerializer,
+    CoursePartSerializer,
+    CourseSummarySerializer,
+    CourseWriteSerializer,
+    LessonAuthorSerializer,
+    LessonDetailSerializer,
+    LessonSummarySerializer,
+    LessonWriteSerializer,
+)
+from courses.filters import CourseFilter, StableOrderingFilter
+from courses.models import CoursePart
+from courses.permissions import IsCourseTutorOrReadOnly
+from courses.selectors import (
+    category_list,
+    course_detail_queryset,
+    course_list,
+    course_parts_for,
+    course_parts_visible_to,
+    lessons_for,
+    user_tutors_course,
+)
+from courses.video import lesson_playback
+from users.models import User
+from users.permissions import IsAdmin, IsTutor
+
+WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
+# Every slug we make is ASCII (python-slugify, or the SPA's lesson rule); anything else
+# is a 404 from the URL resolver, before it can reach the database.
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+
+
+def _required_uuid_param(request, name: str) -> uuid.UUID:
+    """A required `?name=<uuid>` query parameter; missing or malformed is a 400 on it."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        raise serializers.ValidationError({name: ["This query parameter is required."]})
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise serializers.ValidationError({name: ["Must be a valid UUID."]}) from exc
+
+
+def _require_course_tutor(user, course) -> None:
+    if not user_tutors_course(user, course):
+        raise PermissionDenied("Only the course's tutors and admins may change it.")
+
+
+# --- Categories -------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(description="Categories ordered by name. Public."),
+    retrieve=extend_schema(description="A category by slug. Public."),
+    create=extend_schema(
+        description="Admin only. The slug comes from the name (python-slugify) and, like a "
+        "course's, does not change when the category is renamed."
+    ),
+    partial_update=extend_schema(description="Admin only. The slug stays."),
+    destroy=extend_schema(description="Admin only. Its courses are left without a category."),
+)
+class CategoryViewSet(viewsets.ModelViewSet):
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    http_method_names = WRITE_METHODS
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        return [IsAdmin()]
+
+    def get_queryset(self):
+        return category_list()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = services.category_create(**serializer.validated_data)
+        category = category_list().get(pk=category.pk)
+        return Response(self.get_serializer(category).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        category = self.get_object()
+        serializer = self.get_serializer(category, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.category_update(category=category, data=serializer.validated_data)
+        return Response(self.get_serializer(category_list().get(pk=category.pk)).data)
+
+    def perform_destroy(self, instance):
+        instance.delete()
+
+
+# --- Courses ----------------------------------------------------------------------------
+
+COURSE_LIST_DESCRIPTION = (
+    "Published courses only (a tutor's drafts are in `/api/auth/tutors/me/courses/`). "
+    "`category` takes an id or a slug; an unknown one gives an empty page. Malformed "
+    "filter values (a bad tutor id, a negative, huge or non-numeric price) are a 400. "
+    "`ordering` accepts created_at, published_at, price, title, students_count, each "
+    "with `-`; default `-published_at`; an unknown ordering field is ignored."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(description=COURSE_LIST_DESCRIPTION),
+    retrieve=extend_schema(
+        description="Public for a published course; a draft is 404 to everyone but its "
+        "tutors and admins. `video_service_id` appears in lessons for tutors and admins."
+    ),
+    create=extend_schema(
+        request=CourseWriteSerializer,
+        responses={201: CourseDetailSerializer},
+        description="Tutors and admins. The caller becomes the course's tutor; the slug "
+        "comes from the title. Only `title` is required (price defaults to 0, a free "
+        "course; currency to usd). `is_published: true` is refused with `course_empty` "
+        "(a new course has no lessons). A paid price is at least Stripe's minimum charge "
+        "and has no more decimals than its currency. In a multipart form, `prices` is a "
+        "JSON string. An entry of `prices` in the default currency is ignored (the "
+        "default price is `price`).",
+    ),
+    partial_update=extend_schema(
+        request=CourseWriteSerializer,
+        responses={200: CourseDetailSerializer},
+        description="Course tutors and admins. JSON or multipart (with `thumbnail`; "
+        '`category` "" means none; `thumbnail` null or "" removes it). `tutors` is '
+        "admin-only (403 otherwise) and replaces the list. Publishing needs a lesson "
+        "(`course_empty`); `published_at` is set on the first publication and kept when "
+        "unpublished. `prices` replaces the other-currency prices. The slug never "
+        "changes. An empty body is a no-op.",
+    ),
+    destroy=extend_schema(
+        description="Course tutors and admins. 409 `course_has_students` when the course "
+        "has any enrollment (even refunded) or a completed order; pending and failed "
+        "orders are deleted with it."
+    ),
+)
+class CourseViewSet(viewsets.ModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    http_method_names = WRITE_METHODS
+    filterset_class = CourseFilter
+    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    search_fields = [
+        "title",
+        "description",
+        "tutors__first_name",
+        "tutors__last_name",
+        "category__name",
+    ]
+    ordering_fields = ["created_at", "published_at", "price", "title", "students_count"]
+    ordering = ["-published_at"]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsAuthenticated(), IsTutor()]
+        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return course_list(user=self.request.user)
+        return course_detail_queryset(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return CourseSummarySerializer
+        if self.action in ("create", "partial_update"):
+            return CourseWriteSerializer
+        return CourseDetailSerializer
+
+    def filter_queryset(self, queryset):
+        # Filters, search and ordering belong to the list only (not to detail lookups).
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["course_tutor"] = getattr(self, "_course_tutor", False)
+        return context
+
+    def _detail_response(self, course, status_code=status.HTTP_200_OK) -> Response:
+        course = course_detail_queryset(user=self.request.user).get(pk=course.pk)
+        self._course_tutor = user_tutors_course(self.request.user, course)
+        serializer = CourseDetailSerializer(course, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        course = self.get_object()
+        self._course_tutor = user_tutors_course(request.user, course)
+        serializer = CourseDetailSerializer(course, context=self.get_serializer_context())
+        return Response(serializer.data)
+
+    def create(self, request, *args, **kwargs):
+        if "tutors" in request.data and not request.user.is_admin:
+            raise PermissionDenied("Only admins choose a course's tutors.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        tutors = data.pop("tutors", None)
+        course = services.course_create(tutor=request.user, **data)
+        if tutors:
+            services.course_update(course=course, data={"tutors": tutors})
+        return self._detail_response(course, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        course = self.get_object()
+        if "tutors" in request.data and not request.user.is_admin:
+            raise PermissionDenied("Only admins change a course's tutors.")
+        serializer = self.get_serializer(course, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.course_update(course=course, data=serializer.validated_data)
+        return self._detail_response(course)
+
+    def perform_destroy(self, instance):
+        services.course_delete(course=instance)
+
+
+# --- Parts ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("course", OpenApiTypes.UUID, required=True, description="Course id")
+        ],
+        description="The parts of a course the caller may see, by `order`. `course` is "
+        "required (400 without it); a course the caller may not see gives an empty list.",
+    ),
+    retrieve=extend_schema(description="Visible as its course is."),
+    create=extend_schema(
+        description="A tutor of the course (403 for another tutor's course; 400 on "
+        "`course` for a course the caller cannot see). `order` defaults to the end; "
+        "duplicate orders are allowed."
+    ),
+    partial_update=extend_schema(
+        description="Course tutors and admins. `title`, `description`, `order`; the slug "
+        "and the course do not change."
+    ),
+    destroy=extend_schema(description="Course tutors and admins. Deletes its lessons too."),
+)
+class CoursePartViewSet(viewsets.ModelViewSet):
+    serializer_class = CoursePartSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    http_method_names = WRITE_METHODS
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsAuthenticated(), IsTutor()]
+        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
+
+    def get_queryset(self):
+        parts = course_parts_for(user=self.request.user).prefetch_related(
+            Prefetch("course__tutors", queryset=User.objects.only("id"))
+        )
+        if self.action == "list":
+            parts = parts.filter(course_id=_required_uuid_param(self.request, "course"))
+        return parts
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        _require_course_tutor(request.user, data["course"])
+        part = services.course_part_create(**data)
+        return Response(self.get_serializer(part).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        part = self.get_object()
+        serializer = self.get_serializer(part, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "course"}
+        if data.get("order", 0) is None:
+            data.pop("order")
+        part = services.course_part_update(part=part, data=data)
+        return Response(self.get_serializer(part).data)
+
+    def perform_destroy(self, instance):
+        services.course_part_delete(part=instance)
+
+
+# --- Lessons ----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("part", OpenApiTypes.UUID, required=True, description="Part id")
+        ],
+        responses=LessonSummarySerializer(many=True),
+        description="The lessons of a part the caller may see, as lesson summaries, by "
+        "`order`. `part` is required (400 without it); a part the caller may not see "
+        "gives an empty list.",
+    ),
+    retrieve=extend_schema(
+        responses=LessonDetailSerializer,
+        description="Public for a published course; a draft's lesson is 404 to others "
+        "than its tutors and admins. `otp`/`playbackInfo` are set when the caller may "
+        "watch and the lesson has a video; `video_error` says why they are null when "
+        "VdoCipher failed or is not configured (the page still answers 200).",
+    ),
+    create=extend_schema(
+        request=LessonWriteSerializer,
+        responses={201: LessonAuthorSerializer},
+        description="A tutor of the part's course. The slug follows the SPA's rule "
+        "(suffixed when taken or empty). `order` defaults to the end of the part; "
+        'duplicate orders are allowed. Optional text fields accept "" and null.',
+    ),
+    partial_update=extend_schema(
+        request=LessonWriteSerializer,
+        responses={200: LessonAuthorSerializer},
+        description="Course tutors and admins. A new title re-derives the slug. `part` may "
+        "move the lesson to another part of a course the caller tutors.",
+    ),
+    destroy=extend_schema(description="Course tutors and admins."),
+)
+class LessonViewSet(viewsets.ModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    http_method_names = WRITE_METHODS
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsAuthenticated(), IsTutor()]
+        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
+
+    def get_queryset(self):
+        lessons = lessons_for(user=self.request.user)
+        if self.action == "list":
+            lessons = lessons.filter(part_id=_required_uuid_param(self.request, "part"))
+        return lessons
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return LessonSummarySerializer
+        if self.action == "retrieve":
+            return LessonDetailSerializer
+        if self.action in ("create", "partial_update"):
+            return LessonWriteSerializer
+        return LessonAuthorSerializer
+
+    def _author_response(self, lesson, status_code=status.HTTP_200_OK) -> Response:
+        lesson = lessons_for(user=self.request.user).get(pk=lesson.pk)
+        context = {**self.get_serializer_context(), "course_tutor": True}
+        return Response(LessonAuthorSerializer(lesson, context=context).data, status=status_code)
+
+    def list(self, request, *args, **kwargs):
+        part_id = _required_uuid_param(request, "part")
+        part = (
+            course_parts_visible_to(request.user)
+            .select_related("course")
+            .prefetch_related(Prefetch("course__tutors", queryset=User.objects.only("id")))
+            .filter(pk=part_id)
+            .first()
+        )
+        course_tutor = part is not None and user_tutors_course(request.user, part.course)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "course_tutor": course_tutor}
+        serializer = LessonSummarySerializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        lesson = self.get_object()
+        context = {
+            **self.get_serializer_context(),
+            "course_tutor": user_tutors_course(request.user, lesson.part.course),
+            "playback": lesson_playback(lesson=lesson, user=request.user),
+        }
+        return Response(LessonDetailSerializer(lesson, context=context).data)
+
+    def _writable_part(self, part: CoursePart) -> CoursePart:
+        _require_course_tutor(self.request.user, part.course)
+        return part
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        self._writable_part(data["part"])
+        lesson = services.lesson_create(**data)
+        return self._author_response(lesson, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        lesson = self.get_object()
+        serializer = self.get_serializer(lesson, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "part" in data:
+            self._writable_part(data["part"])
+        if data.get("order", 0) is None:
+            data.pop("order")
+        services.lesson_update(lesson=lesson, data=data)
+        return self._author_response(lesson)
+
+    def perform_destroy(self, instance):
+        services.lesson_delete(lesson=instance)

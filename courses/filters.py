@@ -1,0 +1,70 @@
+"""Query-string filters of the course catalogue.
+
+Every value is validated by a form field first: a malformed id, a negative, huge or
+non-numeric price, or an unknown boolean is a 400 on that parameter, never a 500.
+"""
+
+import uuid
+
+import django_filters
+from django.db.models import Q, QuerySet
+from rest_framework.filters import OrderingFilter
+
+from core.money import MAX_PRICE
+from courses.models import Course
+
+
+class CourseFilter(django_filters.FilterSet):
+    category = django_filters.CharFilter(
+        method="filter_category", max_length=140, help_text="Category id or slug."
+    )
+    tutor = django_filters.UUIDFilter(field_name="tutors__id", help_text="Tutor id.")
+    is_free = django_filters.ChoiceFilter(
+        method="filter_is_free",
+        choices=[(value, value) for value in ("true", "false", "True", "False", "1", "0")],
+        help_text="true or false; anything else is a 400.",
+    )
+    min_price = django_filters.NumberFilter(
+        field_name="price",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_PRICE,
+        max_digits=12,
+        decimal_places=3,
+    )
+    max_price = django_filters.NumberFilter(
+        field_name="price",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_PRICE,
+        max_digits=12,
+        decimal_places=3,
+    )
+
+    class Meta:
+        model = Course
+        fields = ["category", "tutor", "is_free", "min_price", "max_price"]
+
+    def filter_category(self, queryset: QuerySet[Course], name: str, value: str):
+        if not value:
+            return queryset
+        try:
+            return queryset.filter(Q(category_id=uuid.UUID(value)) | Q(category__slug=value))
+        except ValueError:
+            return queryset.filter(category__slug=value)
+
+    def filter_is_free(self, queryset: QuerySet[Course], name: str, value):
+        if value in ("", None):
+            return queryset
+        free = value in ("true", "True", "1")
+        return queryset.filter(price=0) if free else queryset.filter(price__gt=0)
+
+
+class StableOrderingFilter(OrderingFilter):
+    """DRF's ordering, with a unique tie-breaker so pages never repeat or skip a course."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if "id" not in ordering and "-id" not in ordering:
+            ordering.append("id")
+        return ordering

@@ -1,0 +1,313 @@
+"""Writes for the catalogue: categories, courses, their parts and lessons.
+
+Rules kept here, whoever calls (API, admin actions, seed_demo):
+- Course, part and category slugs come from python-slugify and never change on rename
+  (links stay valid); a taken slug gets a short random suffix.
+- Lesson slugs follow the SPA's own rule (it builds lesson links from titles), so they
+  are re-derived when the title changes.
+- A course is published only when it has at least one lesson; `published_at` is set on
+  the first publication and kept afterwards.
+- A course with students (any enrollment, or a completed order) is never deleted.
+"""
+
+import re
+import secrets
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Model, ProtectedError
+from django.utils import timezone
+from slugify import slugify
+
+from core.exceptions import Conflict, ServiceError
+from courses.models import Category, Course, CoursePart, CoursePrice, Lesson
+from courses.selectors import course_has_students
+
+SLUG_SUFFIX_BYTES = 3  # six hex characters
+SLUG_MAX_BASE = 200
+
+
+class CourseEmpty(ServiceError):
+    code = "course_empty"
+    default_detail = "A course needs at least one lesson before it can be published."
+
+
+class CourseHasStudents(Conflict):
+    code = "course_has_students"
+    default_detail = "This course has students; unpublish it instead of deleting it."
+
+
+# --- Slugs ------------------------------------------------------------------------------
+
+
+def _suffix() -> str:
+    return secrets.token_hex(SLUG_SUFFIX_BYTES)
+
+
+def _slug_taken(model: type[Model], slug: str, exclude_pk=None) -> bool:
+    others = model.objects.filter(slug=slug)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
+
+
+def unique_slug(*, model: type[Model], text: str, fallback: str, exclude_pk=None) -> str:
+    """A python-slugify slug of `text`, unique in `model`; `fallback` when `text` has
+    nothing to slugify; a six-character random suffix when the plain slug is taken."""
+    base = slugify(text, max_length=SLUG_MAX_BASE, word_boundary=True) or fallback
+    if not _slug_taken(model, base, exclude_pk):
+        return base
+    while True:
+        candidate = f"{base}-{_suffix()}"
+        if not _slug_taken(model, candidate, exclude_pk):
+            return candidate
+
+
+def lesson_slug_base(title: str) -> str:
+    """The SPA's sidebar rule, verbatim: no transliteration ("Introducción" gives
+    `introducci-n`, "Node.js" gives `node-js`)."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:SLUG_MAX_BASE].strip("-")
+
+
+def lesson_unique_slug(*, title: str, exclude_pk=None) -> str:
+    """The SPA's slug of `title`; suffixed only when taken by another lesson or empty."""
+    base = lesson_slug_base(title)
+    if base and not _slug_taken(Lesson, base, exclude_pk):
+        return base
+    prefix = base or "lesson"
+    while True:
+        candidate = f"{prefix}-{_suffix()}"
+        if not _slug_taken(Lesson, candidate, exclude_pk):
+            return candidate
+
+
+# --- Categories -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_create(*, name: str, description: str = "") -> Category:
+    slug = unique_slug(model=Category, text=name, fallback="category")
+    return Category.objects.create(name=name, slug=slug, description=description or "")
+
+
+@transaction.atomic
+def category_update(*, category: Category, data: dict) -> Category:
+    """The slug stays what it was at creation, like a course's, so links keep working."""
+    for field in ("name", "description"):
+        if field in data:
+            setattr(category, field, data[field] or "")
+    category.save()
+    return category
+
+
+# --- Courses ----------------------------------------------------------------------------
+
+
+def _course_has_lessons(course: Course) -> bool:
+    return Lesson.objects.filter(part__course=course).exists()
+
+
+def _set_extra_prices(course: Course, prices: list[dict]) -> None:
+    """Replace the course's other-currency prices; an entry in the default currency is
+    the default price itself (the SPA sends `prices` back as it read it), so skipped."""
+    course.prices.all().delete()
+    CoursePrice.objects.bulk_create(
+        CoursePrice(course=course, currency=entry["currency"], price=entry["price"])
+        for entry in prices
+        if entry["currency"] != course.currency
+    )
+
+
+def _delete_file_on_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def course_create(
+    *,
+    tutor,
+    title: str,
+    description: str = "",
+    category: Category | None = None,
+    price: Decimal = Decimal(0),
+    currency: str = "usd",
+    is_published: bool = False,
+    thumbnail=None,
+    prices: list[dict] | None = None,
+) -> Course:
+    """A new course with the caller as its tutor. A new course has no lessons, so asking
+    to publish it at once is refused with `course_empty` (nothing is created)."""
+    if is_published:
+        raise CourseEmpty()
+    course = Course(
+        title=title,
+        slug=unique_slug(model=Course, text=title, fallback="course"),
+        description=description or "",
+        category=category,
+        price=price,
+        currency=currency,
+    )
+    if thumbnail is not None:
+        course.thumbnail = thumbnail
+    course.save()
+    course.tutors.add(tutor)
+    if prices:
+        _set_extra_prices(course, prices)
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, data: dict) -> Course:
+    """Apply a partial update. The slug never changes. `tutors` replaces the tutor list
+    (the view lets only admins send it). Publishing needs a lesson; `published_at` is
+    set on the first publication only. A replaced or cleared thumbnail's file is deleted
+    once the transaction commits."""
+    for field in ("title", "price", "currency", "category"):
+        if field in data:
+            setattr(course, field, data[field])
+    if "description" in data:
+        course.description = data["description"] or ""
+    old_thumbnail = course.thumbnail.name if course.thumbnail else ""
+    if "thumbnail" in data:
+        course.thumbnail = data["thumbnail"]
+    if "is_published" in data:
+        publish = bool(data["is_published"])
+        if publish and not course.is_published and not _course_has_lessons(course):
+            raise CourseEmpty()
+        course.is_published = publish
+        if publish and course.published_at is None:
+            course.published_at = timezone.now()
+    course.save()
+    if "thumbnail" in data and old_thumbnail and old_thumbnail != course.thumbnail.name:
+        _delete_file_on_commit(old_thumbnail)
+    if "tutors" in data:
+        course.tutors.set(data["tutors"])
+    if "prices" in data:
+        _set_extra_prices(course, data["prices"] or [])
+    return course
+
+
+@transaction.atomic
+def course_publish(*, course: Course) -> Course:
+    return course_update(course=course, data={"is_published": True})
+
+
+@transaction.atomic
+def course_unpublish(*, course: Course) -> Course:
+    return course_update(course=course, data={"is_published": False})
+
+
+@transaction.atomic
+def course_delete(*, course: Course) -> None:
+    """Delete a course nobody has bought or joined (409 `course_has_students` otherwise).
+
+    Orders that never completed (pending, failed) go with it: they hold no money and
+    would otherwise block the deletion. The course row is locked first so an enrollment
+    cannot slip in between the check and the delete.
+    """
+    from payments.models import Order, Payment
+
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    if course_has_students(course):
+        raise CourseHasStudents()
+    thumbnail = course.thumbnail.name if course.thumbnail else ""
+    try:
+        with transaction.atomic():
+            Payment.objects.filter(order__course=course).delete()
+            Order.objects.filter(course=course).delete()
+            course.delete()
+    except (ProtectedError, IntegrityError) as exc:
+        raise CourseHasStudents() from exc
+    _delete_file_on_commit(thumbnail)
+
+
+# --- Parts and lessons ------------------------------------------------------------------
+
+
+def _next_order(queryset) -> int:
+    last = queryset.order_by("-order").values_list("order", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def course_part_create(
+    *, course: Course, title: str, description: str = "", order: int | None = None
+) -> CoursePart:
+    """A part at `order` (duplicates allowed, as the contract says), or at the end."""
+    if order is None:
+        order = _next_order(course.parts.all())
+    return CoursePart.objects.create(
+        course=course,
+        title=title,
+        slug=unique_slug(model=CoursePart, text=title, fallback="part"),
+        description=description or "",
+        order=order,
+    )
+
+
+@transaction.atomic
+def course_part_update(*, part: CoursePart, data: dict) -> CoursePart:
+    """Title, description and order; the slug stays (like a course's)."""
+    for field in ("title", "order"):
+        if field in data:
+            setattr(part, field, data[field])
+    if "description" in data:
+        part.description = data["description"] or ""
+    part.save()
+    return part
+
+
+@transaction.atomic
+def course_part_delete(*, part: CoursePart) -> None:
+    """Deletes the part's lessons (and their completions and comments) with it."""
+    part.delete()
+
+
+@transaction.atomic
+def lesson_create(
+    *,
+    part: CoursePart,
+    title: str,
+    description: str = "",
+    order: int | None = None,
+    duration: int = 0,
+    is_free_preview: bool = False,
+    video_service_id: str = "",
+) -> Lesson:
+    if order is None:
+        order = _next_order(part.lessons.all())
+    return Lesson.objects.create(
+        part=part,
+        title=title,
+        slug=lesson_unique_slug(title=title),
+        description=description or "",
+        order=order,
+        duration=duration or 0,
+        is_free_preview=is_free_preview,
+        video_service_id=video_service_id or "",
+    )
+
+
+@transaction.atomic
+def lesson_update(*, lesson: Lesson, data: dict) -> Lesson:
+    """A new title re-derives the slug by the SPA's rule (the SPA links by title)."""
+    if "title" in data and data["title"] != lesson.title:
+        lesson.title = data["title"]
+        lesson.slug = lesson_unique_slug(title=lesson.title, exclude_pk=lesson.pk)
+    for field in ("part", "order", "is_free_preview"):
+        if field in data:
+            setattr(lesson, field, data[field])
+    for field in ("description", "video_service_id"):
+        if field in data:
+            setattr(lesson, field, data[field] or "")
+    if "duration" in data:
+        lesson.duration = data["duration"] or 0
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, lesson: Lesson) -> None:
+    lesson.delete()

@@ -1,0 +1,170 @@
+"""Staff build a whole course from the admin: course with prices and parts, then each
+part's lessons, then publish."""
+
+import pytest
+from django.test import Client
+
+from courses.models import Course, CoursePart, Lesson
+from courses.tests.conftest import image_upload
+from courses.tests.factories import CategoryFactory, CourseFactory, DraftCourseFactory
+from users.tests.factories import AdminFactory, TutorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    client = Client()
+    client.force_login(AdminFactory(is_superuser=True))
+    return client
+
+
+def _management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_staff_build_a_whole_course_in_the_admin(staff):
+    category, tutor = CategoryFactory(), TutorFactory()
+
+    response = staff.post(
+        "/admin/courses/course/add/",
+        {
+            "title": "Admin-made course",
+            "slug": "admin-made-course",
+            "description": "Built by staff",
+            "category": str(category.id),
+            "tutors": [str(tutor.id)],
+            "price": "20.00",
+            "currency": "usd",
+            "thumbnail": image_upload(),
+            **_management("prices", 1),
+            "prices-0-currency": "eur",
+            "prices-0-price": "18.00",
+            **_management("parts", 2),
+            "parts-0-order": "1",
+            "parts-0-title": "Basics",
+            "parts-0-slug": "admin-basics",
+            "parts-1-order": "0",
+            "parts-1-title": "Welcome",
+            "parts-1-slug": "admin-welcome",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    course = Course.objects.get(slug="admin-made-course")
+    part = course.parts.get(slug="admin-basics")
+
+    response = staff.post(
+        f"/admin/courses/coursepart/{part.id}/change/",
+        {
+            "course": str(course.id),
+            "title": "Basics",
+            "slug": "admin-basics",
+            "description": "",
+            "order": "1",
+            **_management("lessons", 2),
+            "lessons-0-order": "1",
+            "lessons-0-title": "Introducción",
+            "lessons-0-duration": "120",
+            "lessons-0-is_free_preview": "on",
+            "lessons-0-video_service_id": "",
+            "lessons-1-order": "2",
+            "lessons-1-title": "Node.js",
+            "lessons-1-duration": "300",
+            "lessons-1-video_service_id": "abc",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    response = staff.post(
+        "/admin/courses/course/",
+        {"action": "publish_courses", "_selected_action": [str(course.id)]},
+    )
+
+    course.refresh_from_db()
+    assert response.status_code == 302
+    assert course.is_published and course.published_at is not None
+    assert list(course.tutors.all()) == [tutor]
+    assert course.prices.get().currency == "eur"
+    assert [p.title for p in course.parts.order_by("order")] == ["Welcome", "Basics"]
+    assert list(
+        Lesson.objects.filter(part=part).order_by("order").values_list("slug", flat=True)
+    ) == [
+        "introducci-n",
+        "node-js",
+    ]
+    assert course.thumbnail
+
+
+def test_admin_refuses_a_non_image_thumbnail(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = staff.post(
+        "/admin/courses/course/add/",
+        {
+            "title": "Bad",
+            "slug": "bad",
+            "price": "0",
+            "currency": "usd",
+            "thumbnail": SimpleUploadedFile("x.png", b"text", content_type="image/png"),
+            **_management("prices", 0),
+            **_management("parts", 0),
+        },
+    )
+
+    assert response.status_code == 200
+    assert not Course.objects.filter(slug="bad").exists()
+
+
+def test_publishing_an_empty_course_in_the_admin_keeps_it_a_draft(staff):
+    empty = DraftCourseFactory()
+
+    staff.post(
+        "/admin/courses/course/", {"action": "publish_courses", "_selected_action": [str(empty.id)]}
+    )
+
+    empty.refresh_from_db()
+    assert empty.is_published is False
+
+
+def test_unpublish_action(staff):
+    course = CourseFactory()
+
+    staff.post(
+        "/admin/courses/course/",
+        {"action": "unpublish_courses", "_selected_action": [str(course.id)]},
+    )
+
+    course.refresh_from_db()
+    assert course.is_published is False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/courses/course/",
+        "/admin/courses/course/?is_published__exact=1&q=a",
+        "/admin/courses/course/add/",
+        "/admin/courses/category/",
+        "/admin/courses/coursepart/",
+        "/admin/courses/lesson/",
+        "/admin/courses/lesson/add/",
+    ],
+)
+def test_admin_pages_render(staff, url):
+    course = CourseFactory()
+    CoursePart.objects.create(course=course, title="P", slug="p-admin")
+
+    assert staff.get(url).status_code == 200
+
+
+def test_course_change_page_shows_thumbnail_preview(staff):
+    course = CourseFactory(thumbnail=image_upload())
+
+    response = staff.get(f"/admin/courses/course/{course.id}/change/")
+
+    assert response.status_code == 200
+    assert b"<img src=" in response.content

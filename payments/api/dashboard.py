@@ -1,0 +1,154 @@
+"""The tutor dashboard: numbers about a tutor's courses, from real orders and enrollments.
+
+Money here is a JSON number, not a decimal string (the SPA does arithmetic on it).
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses.api.serializers import CourseSummarySerializer
+from courses.models import Course
+from courses.selectors import courses_visible_to, user_tutors_course
+from payments.selectors import as_number, course_statistics, tutor_courses, tutor_quick_statistics
+from users.permissions import IsTutor
+
+MONTHLY = inline_serializer(
+    name="MonthlyNumbers",
+    many=True,
+    fields={
+        "month": serializers.CharField(help_text="YYYY-MM"),
+        "earnings": serializers.FloatField(),
+        "students": serializers.IntegerField(help_text="Enrollments made that month"),
+    },
+)
+
+QUICK_STATISTICS = inline_serializer(
+    name="TutorQuickStatistics",
+    fields={
+        "total_earnings": serializers.FloatField(),
+        "active_students": serializers.IntegerField(),
+        "published_courses": serializers.IntegerField(),
+        "draft_courses": serializers.IntegerField(),
+        "average_rating": serializers.FloatField(),
+        "total_reviews": serializers.IntegerField(),
+        "recent_enrollments": serializers.IntegerField(),
+        "monthly_earnings": MONTHLY,
+        "course_performance": inline_serializer(
+            name="CoursePerformance",
+            many=True,
+            fields={
+                "id": serializers.UUIDField(),
+                "title": serializers.CharField(),
+                "students": serializers.IntegerField(),
+                "rating": serializers.FloatField(),
+                "earnings": serializers.FloatField(),
+            },
+        ),
+    },
+)
+
+COURSE_STATISTICS = inline_serializer(
+    name="CourseStatistics",
+    fields={
+        "students_count": serializers.IntegerField(),
+        "active_students": serializers.IntegerField(),
+        "completion_rate": serializers.FloatField(),
+        "earnings": serializers.FloatField(),
+        "monthly": MONTHLY,
+    },
+)
+
+EARNINGS_RULE = (
+    "Earnings are completed, unrefunded payments, in the course's default currency only "
+    "(payments in another currency are not converted and not counted; a total across "
+    "courses in different currencies is a plain sum). Months are UTC calendar months."
+)
+
+
+class TutorQuickStatisticsView(APIView):
+    permission_classes = [IsTutor]
+
+    @extend_schema(
+        responses={200: QUICK_STATISTICS},
+        description=(
+            "The caller's dashboard header. `active_students`: distinct students with an "
+            "active enrollment in any of the caller's courses; `recent_enrollments`: active "
+            "enrollments made in the last 7 days; `monthly_earnings`: the last 6 months, "
+            "oldest first (current month included), `students` being enrollments made that "
+            "month; `course_performance`: every course of the caller, most students first, "
+            "`students` being its active enrollments. Ratings are 0 until reviews exist. "
+            + EARNINGS_RULE
+        ),
+    )
+    def get(self, request):
+        return Response(tutor_quick_statistics(tutor=request.user))
+
+
+class CourseStatisticsView(APIView):
+    @extend_schema(
+        responses={
+            200: COURSE_STATISTICS,
+            403: OpenApiResponse(description="Not one of the course's tutors"),
+            404: OpenApiResponse(description="Unknown course, or a draft the caller cannot see"),
+        },
+        description=(
+            "Numbers for one course, for its tutors and admins. `students_count`: everyone "
+            "who ever enrolled (refunded ones included); `active_students`: active "
+            "enrollments; `completion_rate`: percentage (0 to 100, one decimal) of active "
+            "students who finished every lesson; `monthly`: as in quick statistics. "
+            + EARNINGS_RULE
+        ),
+    )
+    def get(self, request, slug: str):
+        course = get_object_or_404(
+            courses_visible_to(request.user).prefetch_related("tutors"), slug=slug
+        )
+        if not user_tutors_course(request.user, course):
+            self.permission_denied(request, message="Only the course's tutors see this.")
+        return Response(course_statistics(course=course))
+
+
+class TutorCourseSerializer(CourseSummarySerializer):
+    """A course summary plus the dashboard's numbers (`students_count` and
+    `lessons_count` are already in the summary)."""
+
+    rating = serializers.SerializerMethodField()
+    reviews_count = serializers.SerializerMethodField()
+    earnings = serializers.SerializerMethodField()
+
+    class Meta(CourseSummarySerializer.Meta):
+        fields = [*CourseSummarySerializer.Meta.fields, "rating", "reviews_count", "earnings"]
+        read_only_fields = fields
+
+    def get_rating(self, obj) -> float | None:
+        return None  # no reviews exist yet; the SPA prints a stray "0" for 0
+
+    def get_reviews_count(self, obj) -> int:
+        return 0
+
+    def get_earnings(self, obj) -> float:
+        return as_number(obj.earnings)
+
+
+class TutorCoursesView(generics.ListAPIView):
+    permission_classes = [IsTutor]
+    serializer_class = TutorCourseSerializer
+    queryset = Course.objects.none()  # for the schema; requests use the selector
+
+    @extend_schema(
+        description=(
+            "The caller's courses in any state, newest first, each a course summary plus "
+            "`rating` (null until reviews exist), `reviews_count` (0) and `earnings` (a "
+            "JSON number). " + EARNINGS_RULE
+        )
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Course.objects.none()
+        return tutor_courses(tutor=self.request.user)

@@ -1,0 +1,435 @@
+import json
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+from courses.models import Enrollment
+from courses.selectors import user_may_watch
+from courses.tests.factories import CourseFactory, EnrollmentFactory, LessonFactory
+from payments.models import Order, Payment, PaymentStatus, StripeEvent
+from payments.tests.conftest import make_event, post_event, session_object, sign
+from payments.tests.factories import OrderFactory, PaymentFactory
+from users.models import Role
+from users.tests.factories import TutorFactory, UserFactory
+
+URL = "/api/payments/webhook/"
+
+
+def completed(order, **overrides):
+    return make_event("checkout.session.completed", session_object(order, **overrides))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [URL, "/api/payments/stripe/webhook/", "/webhook/"])
+def test_paid_session_completes_order_and_enrolls(api_client, stripe_keys, path):
+    # given a pending order of a plain user
+    order = OrderFactory(user=UserFactory(role=Role.USER))
+
+    # when Stripe reports the session paid
+    response = post_event(api_client, completed(order), path=path)
+
+    # then order completed, one payment, one enrollment, user is a student
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
+    assert order.paid_at is not None
+    payment = Payment.objects.get()
+    assert payment.status == PaymentStatus.COMPLETED
+    assert payment.amount == order.amount
+    assert payment.stripe_payment_intent == f"pi_{order.id.hex}"
+    assert Enrollment.objects.get(user=order.user, course=order.course).is_active
+    order.user.refresh_from_db()
+    assert order.user.role == Role.STUDENT
+    order.course.refresh_from_db()
+    assert order.course.students_count == 1
+    assert StripeEvent.objects.get().result == "fulfilled"
+
+
+@pytest.mark.django_db
+def test_tutor_buyer_keeps_role(api_client, stripe_keys):
+    order = OrderFactory(user=TutorFactory())
+
+    post_event(api_client, completed(order))
+
+    order.user.refresh_from_db()
+    assert order.user.role == Role.TUTOR
+
+
+@pytest.mark.django_db
+def test_replay_changes_nothing(api_client, stripe_keys):
+    # given an event already applied
+    order = OrderFactory()
+    event = completed(order)
+    post_event(api_client, event)
+
+    # when Stripe delivers it again
+    response = post_event(api_client, event)
+
+    # then 200 and still one of everything
+    assert response.status_code == 200
+    assert response.json()["result"] == "duplicate"
+    assert Payment.objects.count() == 1
+    assert Enrollment.objects.count() == 1
+    assert StripeEvent.objects.count() == 1
+    order.course.refresh_from_db()
+    assert order.course.students_count == 1
+
+
+@pytest.mark.django_db
+def test_second_fulfilling_event_is_noop(api_client, stripe_keys):
+    # given a completed order
+    order = OrderFactory()
+    post_event(api_client, completed(order))
+
+    # when a different event for the same session also says paid
+    event = make_event("checkout.session.async_payment_succeeded", session_object(order))
+    response = post_event(api_client, event)
+
+    # then nothing more happens
+    assert response.status_code == 200
+    assert response.json()["result"] == "already_fulfilled"
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_unpaid_completion_waits_then_async_success_enrolls(api_client, stripe_keys):
+    # given a delayed payment method: completed but unpaid
+    order = OrderFactory()
+    first = post_event(api_client, completed(order, payment_status="unpaid"))
+    order.refresh_from_db()
+    assert first.status_code == 200
+    assert order.status == PaymentStatus.PENDING
+    assert not Enrollment.objects.exists()
+
+    # when the payment succeeds later
+    event = make_event("checkout.session.async_payment_succeeded", session_object(order))
+    post_event(api_client, event)
+
+    # then
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
+    assert Enrollment.objects.filter(user=order.user, is_active=True).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "event_type", ["checkout.session.async_payment_failed", "checkout.session.expired"]
+)
+def test_failed_or_expired_session_fails_order(api_client, stripe_keys, event_type):
+    order = OrderFactory()
+    session = session_object(order, payment_status="unpaid", status="expired")
+
+    response = post_event(api_client, make_event(event_type, session))
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.FAILED
+    assert not Enrollment.objects.exists()
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_expiry_after_payment_changes_nothing(api_client, stripe_keys):
+    order = OrderFactory()
+    post_event(api_client, completed(order))
+
+    post_event(api_client, make_event("checkout.session.expired", session_object(order)))
+
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "overrides",
+    [{"amount_total": 100}, {"currency": "eur"}, {"amount_total": None}],
+)
+def test_amount_or_currency_mismatch_flags_order(api_client, stripe_keys, overrides):
+    # given a pending order of 49.99 usd
+    order = OrderFactory(amount=Decimal("49.99"), currency="usd")
+
+    # when Stripe reports a different amount or currency
+    response = post_event(api_client, completed(order, **overrides))
+
+    # then the order stays pending, flagged, and nobody is enrolled
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.PENDING
+    assert order.needs_review is True
+    assert order.review_reason
+    assert not Enrollment.objects.exists()
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unknown_order_is_200_and_recorded(api_client, stripe_keys):
+    order = OrderFactory.build(checkout_session_id="cs_nobody", user=UserFactory())
+    session = session_object(order, client_reference_id="not-a-uuid", metadata={})
+
+    response = post_event(api_client, make_event("checkout.session.completed", session))
+
+    assert response.status_code == 200
+    assert response.json()["result"] == "order_not_found"
+    assert not Enrollment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_order_found_by_session_id_without_reference(api_client, stripe_keys):
+    order = OrderFactory()
+    session = session_object(order, client_reference_id=None, metadata={})
+
+    post_event(api_client, make_event("checkout.session.completed", session))
+
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
+
+
+@pytest.mark.django_db
+def test_unknown_event_type_is_200(api_client, stripe_keys):
+    response = post_event(api_client, make_event("customer.created", {"id": "cus_1"}))
+
+    assert response.status_code == 200
+    assert StripeEvent.objects.get().result == "ignored"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "",
+        "garbage",
+        "t=1,v1=deadbeef",
+        sign(b"another body"),
+        "SIGN_WITH_WRONG_SECRET",
+        "SIGN_TOO_OLD",
+    ],
+)
+def test_bad_signature_is_400_and_changes_nothing(api_client, stripe_keys, signature):
+    # given a valid event with a bad signature
+    order = OrderFactory()
+    event = completed(order)
+    body = json.dumps(event).encode()
+    if signature == "SIGN_WITH_WRONG_SECRET":
+        signature = sign(body, secret="whsec_other")
+    elif signature == "SIGN_TOO_OLD":
+        signature = sign(body, timestamp=int(time.time()) - 301)
+
+    # when
+    response = post_event(api_client, event, signature=signature)
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_signature"
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.PENDING
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_missing_signature_header_is_400(api_client, stripe_keys):
+    response = api_client.post(URL, data=b"{}", content_type="application/json")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", b'{"id": "evt_1"}', b'{"id": 1, "type": "x", "data": {}}', b"\xff"],
+)
+def test_signed_but_unparsable_body_is_400(api_client, stripe_keys, body):
+    response = api_client.post(
+        URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+    )
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_webhook_secret_is_503(api_client):
+    order = OrderFactory()
+
+    response = post_event(api_client, completed(order))
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "payment_service_unavailable"
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_bearer_token_is_ignored_on_webhook(make_client, user, stripe_keys):
+    order = OrderFactory()
+    client = make_client(user)
+    client.credentials(HTTP_AUTHORIZATION="Bearer broken")
+
+    response = post_event(client, completed(order))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_charge_refunded_revokes_access(api_client, stripe_keys):
+    # given a student who paid and can watch
+    order = OrderFactory()
+    post_event(api_client, completed(order))
+    lesson = LessonFactory(part__course=order.course)
+    assert user_may_watch(order.user, lesson)
+
+    # when Stripe reports the charge fully refunded
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": f"pi_{order.id.hex}",
+        "refunded": True,
+        "amount_refunded": 4999,
+    }
+    response = post_event(api_client, make_event("charge.refunded", charge))
+
+    # then payment and order refunded, enrollment kept but inactive, no access
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.REFUNDED
+    payment = Payment.objects.get()
+    assert payment.status == PaymentStatus.REFUNDED
+    assert payment.refunded_at is not None
+    enrollment = Enrollment.objects.get()
+    assert enrollment.is_active is False
+    order.course.refresh_from_db()
+    assert order.course.students_count == 0
+    assert not user_may_watch(order.user, lesson)
+
+    # and a repeat refund event for the same charge changes nothing
+    again = make_event("charge.refunded", charge)
+    assert post_event(api_client, again).json()["result"] == "already_refunded"
+
+
+@pytest.mark.django_db
+def test_partial_refund_keeps_access(api_client, stripe_keys):
+    payment = PaymentFactory()
+    EnrollmentFactory(user=payment.order.user, course=payment.order.course)
+    charge = {"id": "ch_2", "payment_intent": payment.stripe_payment_intent, "refunded": False}
+
+    post_event(api_client, make_event("charge.refunded", charge))
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.COMPLETED
+    assert Enrollment.objects.get().is_active
+
+
+@pytest.mark.django_db
+def test_refund_for_unknown_payment_is_200(api_client, stripe_keys):
+    charge = {"id": "ch_3", "payment_intent": "pi_unknown", "refunded": True}
+
+    response = post_event(api_client, make_event("charge.refunded", charge))
+
+    assert response.status_code == 200
+    assert response.json()["result"] == "payment_not_found"
+
+
+@pytest.mark.django_db
+def test_rebuying_after_refund_reactivates_enrollment(api_client, stripe_keys):
+    # given a refunded purchase
+    first = OrderFactory()
+    post_event(api_client, completed(first))
+    charge = {"id": "ch", "payment_intent": f"pi_{first.id.hex}", "refunded": True}
+    post_event(api_client, make_event("charge.refunded", charge))
+
+    # when the same user buys again
+    second = OrderFactory(user=first.user, course=first.course)
+    post_event(api_client, completed(second))
+
+    # then the same enrollment row is active again
+    enrollment = Enrollment.objects.get()
+    assert enrollment.is_active
+    first.course.refresh_from_db()
+    assert first.course.students_count == 1
+
+
+# --- Real concurrency (PostgreSQL) ----------------------------------------------------
+
+
+def _deliver_concurrently(bodies_and_signatures, *, threads_per_body: int):
+    barrier = threading.Barrier(len(bodies_and_signatures) * threads_per_body)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def deliver(body, signature):
+        try:
+            barrier.wait()
+            response = APIClient().post(
+                URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
+            )
+            with lock:
+                statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    workers = [
+        threading.Thread(target=deliver, args=pair)
+        for pair in bodies_and_signatures
+        for _ in range(threads_per_body)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return statuses
+
+
+def _skip_unless_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twelve_concurrent_deliveries_enroll_once(stripe_keys):
+    _skip_unless_postgres()
+    # given a pending order and one signed event
+    course = CourseFactory()
+    order = OrderFactory(course=course, user=UserFactory(role=Role.USER))
+    body = json.dumps(completed(order)).encode()
+
+    # when 12 threads deliver it at the same moment
+    statuses = _deliver_concurrently([(body, sign(body))], threads_per_body=12)
+
+    # then every delivery is answered 200 and the work happened exactly once
+    assert statuses == [200] * 12
+    assert Payment.objects.filter(status=PaymentStatus.COMPLETED).count() == 1
+    assert Enrollment.objects.count() == 1
+    assert StripeEvent.objects.count() == 1
+    course.refresh_from_db()
+    assert course.students_count == 1
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_different_events_for_one_order_concurrently(stripe_keys):
+    _skip_unless_postgres()
+    # given a pending order, its completed and async-succeeded events
+    course = CourseFactory()
+    order = OrderFactory(course=course)
+    one = json.dumps(completed(order)).encode()
+    two = json.dumps(
+        make_event("checkout.session.async_payment_succeeded", session_object(order))
+    ).encode()
+
+    # when both arrive at once, six times each
+    statuses = _deliver_concurrently([(one, sign(one)), (two, sign(two))], threads_per_body=6)
+
+    # then one payment, one enrollment
+    assert statuses == [200] * 12
+    assert Payment.objects.count() == 1
+    assert Enrollment.objects.count() == 1
+    assert StripeEvent.objects.count() == 2
+    course.refresh_from_db()
+    assert course.students_count == 1
+    assert Order.objects.get().status == PaymentStatus.COMPLETED
