@@ -30,6 +30,11 @@ EMAIL_TAKEN = "A user with this email already exists."
 USERNAME_TAKEN = "A user with this username already exists."
 
 
+class SelfDemotion(ServiceError):
+    code = "cannot_change_own_access"
+    default_detail = "Admins cannot demote or deactivate themselves; ask another admin."
+
+
 class InvalidToken(ServiceError):
     code = "invalid_token"
     default_detail = "The link is invalid or has already been used."
@@ -149,8 +154,15 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def user_admin_update(*, user: User, data: dict[str, Any]) -> User:
-    """An admin sets another account's `role` and/or `is_active`."""
+def user_admin_update(*, user: User, data: dict[str, Any], actor: User | None = None) -> User:
+    """An admin sets another account's `role` and/or `is_active`.
+
+    Changing one's own role or deactivating oneself is refused (400
+    `cannot_change_own_access`): it is how the last admin locks everyone out.
+    """
+    if actor is not None and actor.pk == user.pk:
+        if data.get("role", user.role) != user.role or data.get("is_active", True) is False:
+            raise SelfDemotion()
     update_fields = [field for field in ("role", "is_active") if field in data]
     for field in update_fields:
         setattr(user, field, data[field])

@@ -327,7 +327,7 @@ class UserAdminViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.user_admin_update(
-            user=serializer.instance, data=serializer.validated_data
+            user=serializer.instance, data=serializer.validated_data, actor=self.request.user
         )
 
 

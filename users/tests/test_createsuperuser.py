@@ -42,6 +42,18 @@ def test_noinput_without_names_fails_cleanly(monkeypatch):
     assert not User.objects.exists()
 
 
+def test_noinput_with_whitespace_names_fails_cleanly(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "boss@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Sup3r-Secret-Phrase!")
+    monkeypatch.setenv("DJANGO_SUPERUSER_FIRST_NAME", "   ")
+    monkeypatch.setenv("DJANGO_SUPERUSER_LAST_NAME", "Boss")
+
+    with pytest.raises(CommandError):
+        call_command("createsuperuser", interactive=False, verbosity=0)
+
+    assert not User.objects.exists()
+
+
 def test_noinput_with_a_taken_email_in_another_case_fails(monkeypatch, user):
     monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", user.email.upper())
     monkeypatch.setenv("DJANGO_SUPERUSER_FIRST_NAME", "A")

@@ -101,3 +101,21 @@ def test_users_list_query_budget(make_client, admin_user, django_assert_max_num_
 
     with django_assert_max_num_queries(3):
         assert client.get(URL).json()["count"] == size + 1
+
+
+@pytest.mark.parametrize("body", [{"role": Role.STUDENT}, {"is_active": False}])
+def test_admin_cannot_demote_or_deactivate_themselves(make_client, admin_user, body):
+    response = make_client(admin_user).patch(f"{URL}{admin_user.id}/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "cannot_change_own_access"
+    admin_user.refresh_from_db()
+    assert admin_user.role == Role.ADMIN and admin_user.is_active
+
+
+def test_admin_may_patch_themselves_without_changing_access(make_client, admin_user):
+    response = make_client(admin_user).patch(
+        f"{URL}{admin_user.id}/", {"role": Role.ADMIN, "is_active": True}, format="json"
+    )
+
+    assert response.status_code == 200
