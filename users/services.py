@@ -160,9 +160,9 @@ def user_admin_update(*, user: User, data: dict[str, Any], actor: User | None = 
     Changing one's own role or deactivating oneself is refused (400
     `cannot_change_own_access`): it is how the last admin locks everyone out.
     """
-    if actor is not None and actor.pk == user.pk:
-        if data.get("role", user.role) != user.role or data.get("is_active", True) is False:
-            raise SelfDemotion()
+    changes_access = data.get("role", user.role) != user.role or data.get("is_active") is False
+    if actor is not None and actor.pk == user.pk and changes_access:
+        raise SelfDemotion()
     update_fields = [field for field in ("role", "is_active") if field in data]
     for field in update_fields:
         setattr(user, field, data[field])
