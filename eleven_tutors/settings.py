@@ -225,6 +225,11 @@ EMAIL_BACKEND = env(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [
@@ -245,6 +250,10 @@ REST_FRAMEWORK = {
         "comments": env("THROTTLE_COMMENT_RATE", "30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Throttles key on the client IP: the address the last NUM_PROXIES proxies saw in
+    # X-Forwarded-For, or REMOTE_ADDR when 0. Left to DRF's default (None) a client could
+    # send any X-Forwarded-For and get a fresh throttle bucket per request.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 1 if BEHIND_TLS_PROXY else 0),
 }
 
 SIMPLE_JWT = {

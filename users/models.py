@@ -31,6 +31,10 @@ class UserManager(BaseUserManager):
         if not email:
             raise ValueError("The email must be set")
         email = self.normalize_email(email).strip().lower()
+        # Names are required and never blank: "   " is no name (the SPA builds initials).
+        for name in ("first_name", "last_name"):
+            if isinstance(extra_fields.get(name), str):
+                extra_fields[name] = extra_fields[name].strip()
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.full_clean(exclude=["password", "avatar"], validate_unique=False)

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from core.api.views import HealthView, UniversityViewSet
+
+router = SimpleRouter()
+router.register("universities", UniversityViewSet, basename="university")
+
+urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
+    *router.urls,
+]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from users.api.views import TutorViewSet, UserAdminViewSet
+
+router = SimpleRouter()
+router.register("users", UserAdminViewSet, basename="user")
+router.register("tutors", TutorViewSet, basename="tutor")
+
+urlpatterns = router.urls

@@ -1,0 +1,57 @@
+"""HTTP for core: the universities students pick at onboarding, and the health check."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.filters import SearchFilter
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import services
+from core.api.serializers import HealthSerializer, UniversitySerializer
+from core.selectors import health_status, universities_list
+from users.permissions import IsAdmin
+
+
+@extend_schema_view(
+    list=extend_schema(description="Public. `search` by name or city; ordered by name."),
+    destroy=extend_schema(
+        description="Admin. A university picked in onboarding answers → 409 `university_in_use`."
+    ),
+)
+class UniversityViewSet(viewsets.ModelViewSet):
+    serializer_class = UniversitySerializer
+    filter_backends = [SearchFilter]
+    search_fields = ["name", "city"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return universities_list()
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        return [IsAdmin()]
+
+    def perform_destroy(self, instance):
+        services.university_delete(university=instance)
+
+
+class HealthView(APIView):
+    """Liveness for load balancers: never throttled (throttles live in the cache it checks)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        responses={
+            200: HealthSerializer,
+            503: OpenApiResponse(HealthSerializer, description="`error` names the failing part"),
+        }
+    )
+    def get(self, request):
+        result = health_status()
+        code = (
+            status.HTTP_200_OK if result["status"] == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
+        )
+        return Response(result, status=code)

@@ -1,0 +1,137 @@
+"""401 vs 403 across accounts routes, and the tight rate of the anonymous auth routes."""
+
+from datetime import timedelta
+
+import pytest
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from users.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _expired_access(user) -> str:
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    return str(token)
+
+
+PROTECTED = [
+    "/api/auth/users/me/",
+    "/api/auth/onboarding-answers/",
+    "/api/auth/tutors/me/",
+    "/api/users/",
+]
+PUBLIC = ["/api/tutors/", "/api/core/universities/", "/api/core/health/"]
+
+
+@pytest.mark.parametrize("path", PROTECTED)
+def test_missing_token_on_a_protected_route_is_401(api_client, path):
+    response = api_client.get(path)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("path", PROTECTED + PUBLIC)
+@pytest.mark.parametrize("kind", ["expired", "garbage", "malformed", "revoked", "refresh"])
+def test_bad_tokens_are_401_on_protected_and_public_routes(api_client, path, kind):
+    # given
+    user = UserFactory()
+    header = {
+        "expired": f"Bearer {_expired_access(user)}",
+        "garbage": "Bearer garbage",
+        "malformed": "Bearer a.b",
+        "revoked": f"Bearer {AccessToken.for_user(user)}",
+        "refresh": f"Bearer {RefreshToken.for_user(user)}",
+    }[kind]
+    if kind == "revoked":
+        user.set_password("An0ther-Passphrase!")
+        user.save()
+
+    # when
+    response = api_client.get(path, HTTP_AUTHORIZATION=header)
+
+    # then
+    assert response.status_code == 401
+
+
+def test_token_of_a_deactivated_user_is_401(make_client):
+    user = UserFactory()
+    client = make_client(user)
+    user.is_active = False
+    user.save()
+
+    assert client.get("/api/auth/users/me/").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/auth/tutors/me/", "/api/users/"])
+def test_authenticated_with_the_wrong_role_is_403(make_client, student, path):
+    response = make_client(student).get(path)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/auth/token/", {"email": "x@example.com", "password": "wrong"}),
+        (
+            "/api/auth/users/",
+            {"email": "bad", "password": "x", "first_name": "A", "last_name": "B"},
+        ),
+        ("/api/auth/verify-email/resend/", {"email": "x@example.com"}),
+        ("/api/auth/password/reset/", {"email": "x@example.com"}),
+    ],
+)
+def test_anonymous_auth_routes_answer_429_with_retry_after_after_ten_a_minute(
+    api_client, path, body
+):
+    # given
+    for _ in range(10):
+        assert api_client.post(path, body, format="json").status_code != 429
+
+    # when
+    response = api_client.post(path, body, format="json")
+
+    # then
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_auth_throttle_counts_per_client_ip(api_client):
+    body = {"email": "x@example.com"}
+    for _ in range(10):
+        api_client.post("/api/auth/password/reset/", body, format="json", REMOTE_ADDR="10.0.0.1")
+
+    other = api_client.post(
+        "/api/auth/password/reset/", body, format="json", REMOTE_ADDR="10.0.0.2"
+    )
+
+    assert other.status_code == 202
+
+
+def test_successful_logins_are_throttled_too(api_client):
+    UserFactory(email="me@example.com")
+    body = {"email": "me@example.com", "password": DEFAULT_PASSWORD}
+    codes = [
+        api_client.post("/api/auth/token/", body, format="json").status_code for _ in range(11)
+    ]
+
+    assert codes[:10] == [200] * 10
+    assert codes[10] == 429
+
+
+def test_a_spoofed_forwarded_for_header_does_not_reset_the_auth_throttle(api_client):
+    body = {"email": "x@example.com"}
+    codes = [
+        api_client.post(
+            "/api/auth/password/reset/", body, format="json", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}"
+        ).status_code
+        for n in range(11)
+    ]
+
+    assert codes[10] == 429
