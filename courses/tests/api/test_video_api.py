@@ -437,3 +437,21 @@ def test_upload_vdocipher_failure_is_502_and_lesson_unchanged(vdocipher, make_cl
     assert len(vdocipher.calls) == 1
     lesson.refresh_from_db()
     assert lesson.video_service_id == before
+
+
+@pytest.mark.parametrize("raw", ["null", "[]", '["title"]', '"Intro"', "42"])
+def test_a_body_that_is_not_an_object_is_400(vdocipher, make_client, tutor, raw):
+    response = make_client(tutor).post(UPLOAD_URL, data=raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert len(vdocipher.calls) == 0
+
+
+@pytest.mark.parametrize("raw", ["null", "[]", "{not json"])
+def test_video_otp_ignores_any_body(vdocipher, api_client, raw):
+    lesson = LessonFactory(is_free_preview=True)
+    vdocipher.post(otp_url(lesson.video_service_id), json=OTP_ANSWER)
+
+    response = api_client.post(otp_route(lesson), data=raw, content_type="application/json")
+
+    assert response.status_code == 200
