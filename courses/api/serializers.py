@@ -53,7 +53,8 @@ def format_duration(seconds: int | None) -> str:
             {"type": "integer", "minimum": 0},
             {"type": "string", "example": "00:10:30"},
         ],
-        "description": 'Seconds (number or numeric string) or "HH:MM:SS"; null means 0.',
+        "description": 'Seconds (number or numeric string) or "HH:MM:SS"; null or "" '
+        "means unknown (0).",
     }
 )
 class LessonDurationField(serializers.Field):
@@ -75,7 +76,10 @@ class LessonDurationField(serializers.Field):
         elif isinstance(data, str):
             text = data.strip()
             match = HHMMSS.match(text)
-            if match:
+            if not text:
+                # An emptied duration input, like null: unknown, stored as 0.
+                seconds = 0
+            elif match:
                 hours, minutes, secs = (int(part) for part in match.groups())
                 seconds = hours * 3600 + minutes * 60 + secs
             else:
@@ -289,7 +293,7 @@ class LessonSummarySerializer(serializers.ModelSerializer):
         if value is None:
             request = self.context.get("request")
             user = getattr(request, "user", None)
-            if user is None or not user.is_authenticated:
+            if not user_is_enrolled(user, obj.part.course):
                 return False
             return obj.completions.filter(user=user).exists()
         return bool(value)
