@@ -105,6 +105,9 @@ class ThumbnailField(serializers.ImageField):
     In: an upload decoded by Pillow (JPEG, PNG or WebP, at most 5 MB and 4096x4096)."""
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and self._is_current_url(data):
+            # A form that echoes back the thumbnail it read (its URL, not a file) keeps it.
+            raise serializers.SkipField()
         file = serializers.FileField.to_internal_value(self, data)
         try:
             validate_image_upload(file)
@@ -112,6 +115,16 @@ class ThumbnailField(serializers.ImageField):
             messages = getattr(exc, "messages", None) or ["Upload a valid image."]
             raise serializers.ValidationError(messages) from exc
         return file
+
+    def _is_current_url(self, text: str) -> bool:
+        instance = getattr(self.parent, "instance", None)
+        current = getattr(instance, self.source, None) if instance is not None else None
+        if not current or not text.strip():
+            return False
+        url = current.url
+        request = self.context.get("request")
+        known = {url, request.build_absolute_uri(url) if request is not None else url}
+        return text.strip() in known
 
 
 class NullableCategoryField(serializers.PrimaryKeyRelatedField):

@@ -507,3 +507,20 @@ def test_empty_duration_string_means_unknown(course, course_tutor, make_client):
 
     assert response.status_code == 200
     assert response.json()["duration"] == "00:00:00"
+
+
+def test_multipart_patch_echoing_the_current_thumbnail_url_keeps_it(
+    course, course_tutor, make_client
+):
+    client = make_client(course_tutor)
+    path = f"/api/courses/courses/{course.slug}/"
+    url = client.patch(path, {"thumbnail": image_upload()}, format="multipart").json()["thumbnail"]
+
+    kept = client.patch(path, {"thumbnail": url, "title": "Edited"}, format="multipart")
+    other = client.patch(path, {"thumbnail": "http://elsewhere.test/x.png"}, format="multipart")
+
+    assert kept.status_code == 200
+    assert kept.json()["thumbnail"] == url
+    assert kept.json()["title"] == "Edited"
+    assert other.status_code == 400
+    assert "thumbnail" in other.json()
