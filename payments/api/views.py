@@ -2,7 +2,7 @@
 
 import logging
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -43,8 +43,8 @@ class CheckoutView(APIView):
             "course enrolls at once (200). Asking again while a pending order's session "
             "has more than 5 minutes to live returns that session (201, same order). A "
             "price under Stripe's minimum charge is 400 `amount_below_minimum`. Checks run "
-            "in this order: course (404), currency (400), enrollment (409), free course "
-            "(200), minimum (400), Stripe key (503)."
+            "in this order: course (404), enrollment (409), free course (200, whatever the "
+            "`currency`), currency (400), minimum (400), Stripe key (503)."
         ),
     )
     def post(self, request):
@@ -102,9 +102,13 @@ class CheckoutOrderView(APIView):
         ),
     )
     def get(self, request, checkout_session_id: str):
-        order = get_object_or_404(
-            orders_owned_by(request.user), checkout_session_id=checkout_session_id
+        if "\x00" in checkout_session_id:  # PostgreSQL refuses NUL in a query: not found
+            raise Http404
+        order = (
+            orders_owned_by(request.user).filter(checkout_session_id=checkout_session_id).first()
         )
+        if order is None:
+            raise Http404
         return Response(OrderSerializer(order).data)
 
 
@@ -147,7 +151,7 @@ class StripeWebhookView(APIView):
         except integrations.InvalidWebhook as exc:
             logger.warning("payments.webhook.rejected", extra={"reason": str(exc)})
             return Response(
-                {"detail": "Invalid Stripe signature or payload.", "code": "invalid_signature"},
+                {"detail": "Invalid Stripe signature or payload.", "code": exc.code},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         result = stripe_event_process(event=event)
