@@ -595,3 +595,26 @@ def test_oversized_event_id_or_type_is_400(api_client, stripe_keys, event_overri
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_payload"
     assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["*/*; q=0.5, application/xml", "application/xml", "text/html"])
+def test_any_accept_header_gets_json_and_the_event_applied(api_client, stripe_keys, accept):
+    # given Stripe's own Accept header, or a client asking for something we do not render
+    order = OrderFactory()
+    body = json.dumps(completed(order)).encode()
+
+    # when
+    response = api_client.post(
+        URL,
+        data=body,
+        content_type="application/json; charset=utf-8",
+        HTTP_STRIPE_SIGNATURE=sign(body),
+        HTTP_ACCEPT=accept,
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
