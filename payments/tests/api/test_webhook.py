@@ -508,7 +508,17 @@ def multi_signature(body: bytes, *, age: int = 240) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", [URL, "/api/payments/stripe/webhook/", "/webhook/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        URL,
+        "/api/payments/stripe/webhook/",
+        "/webhook/",
+        "/webhook",
+        "/api/payments/webhook",
+        "/api/payments/stripe/webhook",
+    ],
+)
 def test_realistic_event_with_several_signatures_fulfils(api_client, stripe_keys, path):
     # given a pending order and Stripe's full event, pretty-printed as Stripe sends it
     order = OrderFactory()
