@@ -163,7 +163,8 @@ def checkout_start(*, user: User, course_id, currency: str | None = None) -> Che
     # double's canned session) is taken to live as long as we asked, so a second click
     # still finds this order's session.
     expires_at = session.get("expires_at")
-    if not isinstance(expires_at, int) or expires_at <= int(timezone.now().timestamp()):
+    now_ts = int(timezone.now().timestamp())
+    if not isinstance(expires_at, int) or not now_ts < expires_at <= now_ts + 2 * 86400:
         expires_at = params["expires_at"]
     order.checkout_session_id = session["id"]
     order.checkout_url = session.get("url") or ""

@@ -342,14 +342,16 @@ def test_double_with_canned_session_id_serves_every_buyer(make_client, stripe_ke
     assert Order.objects.filter(checkout_session_id="cs_test_canned").count() == 2
 
 
-def test_reply_without_expires_at_still_reused(make_client, user, stripe_keys, stripe_http):
-    # given a Stripe answer with only an id and a url
+@pytest.mark.parametrize("expires_at", ["missing", None, "soon", 1, 10**20])
+def test_reply_without_usable_expires_at_still_reused(
+    make_client, user, stripe_keys, stripe_http, expires_at
+):
+    # given a Stripe answer with only an id, a url and maybe an odd expires_at
     course = CourseFactory()
-    stripe_http.add(
-        responses.POST,
-        SESSIONS,
-        json={"id": "cs_min", "object": "checkout.session", "url": "https://pay.test/cs_min"},
-    )
+    reply = {"id": "cs_min", "object": "checkout.session", "url": "https://pay.test/cs_min"}
+    if expires_at != "missing":
+        reply["expires_at"] = expires_at
+    stripe_http.add(responses.POST, SESSIONS, json=reply)
     client = make_client(user)
     first = client.post(URL, {"course_id": str(course.id)})
 
