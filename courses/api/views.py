@@ -145,7 +145,8 @@ COURSE_LIST_DESCRIPTION = (
         request=CourseWriteSerializer,
         responses={200: CourseDetailSerializer},
         description="Course tutors and admins. JSON or multipart (with `thumbnail`; "
-        '`category` "" means none; `thumbnail` null or "" removes it). `tutors` is '
+        '`category` "" means none; `thumbnail` null or "" removes it, its current URL '
+        "sent back keeps it). `tutors` is "
         "admin-only (403 otherwise) and replaces the list. Publishing needs a lesson "
         "(`course_empty`); `published_at` is set on the first publication and kept when "
         "unpublished. `prices` replaces the other-currency prices. The slug never "
