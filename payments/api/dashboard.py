@@ -115,6 +115,8 @@ class TutorCourseSerializer(CourseSummarySerializer):
     """A course summary plus the dashboard's numbers (`students_count` and
     `lessons_count` are already in the summary)."""
 
+    # Money on the dashboard routes is a JSON number (the contract's Conventions).
+    price = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
     reviews_count = serializers.SerializerMethodField()
     earnings = serializers.SerializerMethodField()
@@ -122,6 +124,9 @@ class TutorCourseSerializer(CourseSummarySerializer):
     class Meta(CourseSummarySerializer.Meta):
         fields = [*CourseSummarySerializer.Meta.fields, "rating", "reviews_count", "earnings"]
         read_only_fields = fields
+
+    def get_price(self, obj) -> float:
+        return as_number(obj.price)
 
     def get_rating(self, obj) -> float | None:
         return None  # no reviews exist yet; the SPA prints a stray "0" for 0

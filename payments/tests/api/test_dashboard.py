@@ -254,7 +254,8 @@ def test_tutor_courses_summary_plus_numbers(make_client, tutor, world):
     assert usd["rating"] is None
     assert usd["reviews_count"] == 0
     assert usd["students_count"] == 4
-    assert usd["price"] == "49.99"
+    assert usd["price"] == pytest.approx(49.99)  # dashboard money is a JSON number
+    assert rows[world["jpy"].slug]["price"] == 5000
     assert {"tutors", "parts", "lessons_count", "total_duration", "is_enrolled"} <= set(usd)
     assert rows[world["jpy"].slug]["earnings"] == 10000
     assert rows[world["jpy"].slug]["is_published"] is False
