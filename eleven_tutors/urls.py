@@ -31,3 +31,6 @@ if not settings.R2_ENABLED:
 
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", media_serve, name="media")]
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
