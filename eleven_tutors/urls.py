@@ -21,3 +21,8 @@ urlpatterns = [
 
 # Local media in development (a no-op when DEBUG is off: production media lives in R2).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Under /api/, Django's own 400/404/500 answers are JSON `{detail, code}` like DRF's.
+handler400 = "core.api.errors.bad_request"
+handler404 = "core.api.errors.not_found"
+handler500 = "core.api.errors.server_error"
