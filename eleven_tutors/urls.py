@@ -1,7 +1,9 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from payments.api.views import StripeWebhookView
@@ -19,8 +21,15 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
 
-# Local media in development (a no-op when DEBUG is off: production media lives in R2).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.R2_ENABLED:
+    # Media on local disk (development, or a single-box deployment without R2): the API
+    # hands out absolute `/media/...` URLs, so they must answer whatever DEBUG says.
+    # Uploads are validated images; `serve` refuses paths outside MEDIA_ROOT.
+    def media_serve(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", media_serve, name="media")]
 
 # Under /api/, Django's own 400/404/500 answers are JSON `{detail, code}` like DRF's.
 handler400 = "core.api.errors.bad_request"
