@@ -211,3 +211,24 @@ def test_a_spoofed_forwarded_for_header_does_not_reset_the_auth_throttle(api_cli
     ]
 
     assert codes[10] == 429
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_the_bearer_scheme_is_case_insensitive(api_client, scheme):
+    user = UserFactory()
+
+    expired_on_public = api_client.get(
+        "/api/tutors/", HTTP_AUTHORIZATION=f"{scheme} {_expired_access(user)}"
+    )
+    valid_on_me = api_client.get(
+        "/api/auth/users/me/", HTTP_AUTHORIZATION=f"{scheme} {AccessToken.for_user(user)}"
+    )
+
+    assert expired_on_public.status_code == 401
+    assert valid_on_me.status_code == 200
+
+
+def test_another_scheme_is_served_as_anonymous_on_public_routes(api_client):
+    response = api_client.get("/api/tutors/", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
+
+    assert response.status_code == 200
