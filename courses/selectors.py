@@ -155,12 +155,18 @@ def course_list(*, user) -> QuerySet[Course]:
 
 
 def lessons_with_completion(user) -> QuerySet[Lesson]:
-    """Lessons annotated with `is_completed` for the caller (false when anonymous)."""
+    """Lessons annotated with `is_completed` for the caller: "false unless enrolled and
+    done", so false when anonymous, and false again once the enrollment is no longer
+    active (a refund), whatever completions are kept for a later re-enrollment."""
     if user is None or not user.is_authenticated:
         expression = Value(False, output_field=BooleanField())
     else:
         expression = Exists(
             LessonCompletion.objects.filter(lesson_id=OuterRef("pk"), user_id=user.pk)
+        ) & Exists(
+            Enrollment.objects.filter(
+                course_id=OuterRef("part__course_id"), user_id=user.pk, is_active=True
+            )
         )
     return Lesson.objects.annotate(is_completed=expression).order_by("order", "created_at")
 

@@ -16,7 +16,8 @@ urlpatterns = [
     path("api/courses/", include("courses.api.urls")),
     path("api/payments/", include("payments.api.urls")),
     # Where the original deployment's Stripe endpoint points.
-    path("webhook/", StripeWebhookView.as_view(), name="stripe-webhook-root"),
+    # (slash optional: Stripe does not follow the 301 APPEND_SLASH would send).
+    re_path(r"^webhook/?$", StripeWebhookView.as_view(), name="stripe-webhook-root"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

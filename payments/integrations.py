@@ -26,7 +26,30 @@ class WebhookSecretMissing(Exception):
 
 
 class InvalidWebhook(Exception):
-    """Missing or bad signature, stale timestamp, or a body that is not an event."""
+    """Missing or bad signature, stale timestamp, or a body that is not an event.
+
+    `code` is `invalid_signature` or `invalid_payload` (signed, but not an event).
+    """
+
+    def __init__(self, reason: str, *, code: str = "invalid_signature"):
+        super().__init__(reason)
+        self.code = code
+
+
+def _without_nul(value):
+    """`value` with NUL characters dropped from every string and key.
+
+    JSON allows `\\u0000`, PostgreSQL's text and jsonb do not: one NUL anywhere in a
+    signed event would otherwise make storing or looking it up fail with a 500, and
+    Stripe would retry it for days.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def stripe_is_configured() -> bool:
@@ -97,15 +120,20 @@ def webhook_event_verify(*, payload: bytes, signature: str | None) -> dict:
         stripe.WebhookSignature.verify_header(
             payload.decode("utf-8"), signature, secret, WEBHOOK_TOLERANCE_SECONDS
         )
-        event = json.loads(payload)
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise InvalidWebhook(str(exc)) from exc
+    try:
+        event = _without_nul(json.loads(payload))
+    except ValueError as exc:
+        raise InvalidWebhook(str(exc), code="invalid_payload") from exc
     if (
         not isinstance(event, dict)
         or not isinstance(event.get("id"), str)
+        or not 0 < len(event["id"]) <= 255  # the event log's unique column
         or not isinstance(event.get("type"), str)
+        or not 0 < len(event["type"]) <= 100
         or not isinstance(event.get("data"), dict)
         or not isinstance(event["data"].get("object"), dict)
     ):
-        raise InvalidWebhook("not an event")
+        raise InvalidWebhook("not an event", code="invalid_payload")
     return event

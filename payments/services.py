@@ -29,6 +29,7 @@ from payments.exceptions import (
     CourseNotFound,
     CurrencyNotAvailable,
     PaymentNotRefundable,
+    PaymentServiceError,
     PaymentServiceUnavailable,
 )
 from payments.models import Order, Payment, PaymentStatus, StripeEvent
@@ -118,21 +119,23 @@ def _checkout_order_reserve(*, user: User, course: Course, amount: Decimal, curr
 def checkout_start(*, user: User, course_id, currency: str | None = None) -> CheckoutResult:
     """Start buying a course: a pending Order with a Stripe Checkout Session.
 
-    Free course: enrolls at once (no order). Already enrolled: 409. Draft or unknown:
-    404. Currency without a price: 400. Under Stripe's minimum: 400. No Stripe key: 503;
-    Stripe failing: 502, and the order made for it is deleted again. Asking twice while
-    an unexpired pending order exists returns that order's session (no second order).
+    Draft or unknown: 404. Already enrolled: 409. Free course: enrolls at once (no
+    order), whatever `currency` says (nothing is charged, so the SPA's default currency
+    must not block it). Currency without a price: 400. Under Stripe's minimum: 400. No
+    Stripe key: 503; Stripe failing: 502, and the order made for it is deleted again.
+    Asking twice while an unexpired pending order exists returns that order's session
+    (no second order).
     """
     course = Course.objects.filter(pk=course_id, is_published=True).first()
     if course is None:
         raise CourseNotFound()
-    amount, currency = course_price_in(course=course, currency=currency)
-    amount = quantize_amount(amount, currency)
     if Enrollment.objects.filter(user=user, course=course, is_active=True).exists():
         raise AlreadyEnrolled()
     if course.is_free:
         enrollment_grant(user=user, course=course)
         return CheckoutResult(enrolled=True)
+    amount, currency = course_price_in(course=course, currency=currency)
+    amount = quantize_amount(amount, currency)
     if to_minor_units(amount, currency) < minimum_charge_minor(currency):
         raise AmountBelowMinimum()
     if not integrations.stripe_is_configured():
@@ -141,9 +144,10 @@ def checkout_start(*, user: User, course_id, currency: str | None = None) -> Che
     order = _checkout_order_reserve(user=user, course=course, amount=amount, currency=currency)
     if order.checkout_session_id:
         return CheckoutResult(enrolled=False, order=order)
+    params = _checkout_params(order=order, user=user, course=course)
     try:
         session = integrations.checkout_session_create(
-            params=_checkout_params(order=order, user=user, course=course),
+            params=params,
             idempotency_key=f"checkout-{order.id}-{order.checkout_attempt}",
         )
     except Exception:
@@ -151,10 +155,20 @@ def checkout_start(*, user: User, course_id, currency: str | None = None) -> Che
             pk=order.pk, status=PaymentStatus.PENDING, checkout_session_id__isnull=True
         ).delete()
         raise
+    if not isinstance(session.get("id"), str) or not session["id"]:
+        Order.objects.filter(pk=order.pk, checkout_session_id__isnull=True).delete()
+        logger.error("payments.stripe.session_without_id", extra={"order_id": str(order.id)})
+        raise PaymentServiceError()
+    # Stripe echoes the `expires_at` we sent; a reply without a usable one (a test
+    # double's canned session) is taken to live as long as we asked, so a second click
+    # still finds this order's session.
     expires_at = session.get("expires_at")
+    now_ts = int(timezone.now().timestamp())
+    if not isinstance(expires_at, int) or not now_ts < expires_at <= now_ts + 2 * 86400:
+        expires_at = params["expires_at"]
     order.checkout_session_id = session["id"]
     order.checkout_url = session.get("url") or ""
-    order.checkout_expires_at = datetime.fromtimestamp(expires_at, tz=UTC) if expires_at else None
+    order.checkout_expires_at = datetime.fromtimestamp(expires_at, tz=UTC)
     Order.objects.filter(pk=order.pk).update(
         checkout_session_id=order.checkout_session_id,
         checkout_url=order.checkout_url,
@@ -171,19 +185,35 @@ def checkout_start(*, user: User, course_id, currency: str | None = None) -> Che
 # --- Stripe events --------------------------------------------------------------------
 
 
+def _stripe_id(value) -> str:
+    """A Stripe object reference as its id: events carry ids as strings, but an
+    expanded object (a dict with an `id`) is accepted too; anything else is no id."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value[:255] if isinstance(value, str) else ""
+
+
 def _locked_order_for_session(session: dict) -> Order | None:
-    """The order a Checkout Session belongs to, row-locked for this transaction."""
+    """The order a Checkout Session belongs to, row-locked for this transaction.
+
+    Found by `client_reference_id`, else `metadata.order_id`, else the session id; an
+    event naming none of our orders is answered 200 and only logged.
+    """
     orders = Order.objects.select_for_update()
-    order_id = session.get("client_reference_id") or (session.get("metadata") or {}).get("order_id")
+    metadata = session.get("metadata")
+    order_id = session.get("client_reference_id") or (
+        metadata.get("order_id") if isinstance(metadata, dict) else None
+    )
     order = None
     try:
         order = orders.filter(pk=uuid.UUID(str(order_id))).first() if order_id else None
     except ValueError:  # not one of our ids
         order = None
-    if order is None and session.get("id"):
-        order = orders.filter(checkout_session_id=session["id"]).first()
+    session_id = _stripe_id(session.get("id"))
+    if order is None and session_id:
+        order = orders.filter(checkout_session_id=session_id).first()
     if order is None:
-        logger.warning("payments.webhook.order_not_found", extra={"session_id": session.get("id")})
+        logger.warning("payments.webhook.order_not_found", extra={"session_id": session_id})
     return order
 
 
@@ -213,14 +243,14 @@ def _fulfil(session: dict) -> str:
         amount=order.amount,
         currency=order.currency,
         status=PaymentStatus.COMPLETED,
-        stripe_payment_intent=str(session.get("payment_intent") or ""),
+        stripe_payment_intent=_stripe_id(session.get("payment_intent")),
     )
     if order.status == PaymentStatus.FAILED:
         logger.warning("payments.webhook.paid_after_failure", extra={"order_id": str(order.id)})
     order.status = PaymentStatus.COMPLETED
     order.paid_at = now
-    if session.get("id") and not order.checkout_session_id:
-        order.checkout_session_id = session["id"]
+    if _stripe_id(session.get("id")) and not order.checkout_session_id:
+        order.checkout_session_id = _stripe_id(session.get("id"))
     order.save(update_fields=["status", "paid_at", "checkout_session_id", "updated_at"])
     enrollment_grant(user=order.user, course=order.course)
     return "fulfilled"
@@ -269,7 +299,7 @@ def _charge_refunded(charge: dict) -> str:
     if not charge.get("refunded"):
         logger.info("payments.webhook.partial_refund", extra={"charge": charge.get("id")})
         return "partial_refund"
-    intent = charge.get("payment_intent")
+    intent = _stripe_id(charge.get("payment_intent"))
     payment = Payment.objects.filter(stripe_payment_intent=intent).first() if intent else None
     if payment is None:
         logger.warning("payments.webhook.payment_not_found", extra={"payment_intent": intent})

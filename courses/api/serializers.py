@@ -53,7 +53,8 @@ def format_duration(seconds: int | None) -> str:
             {"type": "integer", "minimum": 0},
             {"type": "string", "example": "00:10:30"},
         ],
-        "description": 'Seconds (number or numeric string) or "HH:MM:SS"; null means 0.',
+        "description": 'Seconds (number or numeric string) or "HH:MM:SS"; null or "" '
+        "means unknown (0).",
     }
 )
 class LessonDurationField(serializers.Field):
@@ -75,7 +76,10 @@ class LessonDurationField(serializers.Field):
         elif isinstance(data, str):
             text = data.strip()
             match = HHMMSS.match(text)
-            if match:
+            if not text:
+                # An emptied duration input, like null: unknown, stored as 0.
+                seconds = 0
+            elif match:
                 hours, minutes, secs = (int(part) for part in match.groups())
                 seconds = hours * 3600 + minutes * 60 + secs
             else:
@@ -101,6 +105,9 @@ class ThumbnailField(serializers.ImageField):
     In: an upload decoded by Pillow (JPEG, PNG or WebP, at most 5 MB and 4096x4096)."""
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and self._is_current_url(data):
+            # A form that echoes back the thumbnail it read (its URL, not a file) keeps it.
+            raise serializers.SkipField()
         file = serializers.FileField.to_internal_value(self, data)
         try:
             validate_image_upload(file)
@@ -108,6 +115,16 @@ class ThumbnailField(serializers.ImageField):
             messages = getattr(exc, "messages", None) or ["Upload a valid image."]
             raise serializers.ValidationError(messages) from exc
         return file
+
+    def _is_current_url(self, text: str) -> bool:
+        instance = getattr(self.parent, "instance", None)
+        current = getattr(instance, self.source, None) if instance is not None else None
+        if not current or not text.strip():
+            return False
+        url = current.url
+        request = self.context.get("request")
+        known = {url, request.build_absolute_uri(url) if request is not None else url}
+        return text.strip() in known
 
 
 class NullableCategoryField(serializers.PrimaryKeyRelatedField):
@@ -289,7 +306,7 @@ class LessonSummarySerializer(serializers.ModelSerializer):
         if value is None:
             request = self.context.get("request")
             user = getattr(request, "user", None)
-            if user is None or not user.is_authenticated:
+            if not user_is_enrolled(user, obj.part.course):
                 return False
             return obj.completions.filter(user=user).exists()
         return bool(value)

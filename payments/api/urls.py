@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from payments.api.views import CheckoutOrderView, CheckoutView, OrderViewSet, StripeWebhookView
@@ -13,7 +13,8 @@ urlpatterns = [
         CheckoutOrderView.as_view(),
         name="checkout-order",
     ),
-    path("webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
-    path("stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook-alias"),
+    # The slash is optional: Stripe does not follow the 301 APPEND_SLASH would send.
+    re_path(r"^webhook/?$", StripeWebhookView.as_view(), name="stripe-webhook"),
+    re_path(r"^stripe/webhook/?$", StripeWebhookView.as_view(), name="stripe-webhook-alias"),
     *router.urls,
 ]

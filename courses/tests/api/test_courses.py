@@ -568,6 +568,20 @@ def test_tutor_cannot_change_tutors(course, make_client, course_tutor, other_tut
     assert list(course.tutors.all()) == [course_tutor]
 
 
+def test_tutor_may_echo_the_same_tutors_back(course, make_client, course_tutor):
+    # given: an edit form that sends the whole course back, tutors unchanged
+    body = {"tutors": [str(course_tutor.id)], "title": "Changed"}
+
+    # when
+    response = make_client(course_tutor).patch(detail(course), body)
+
+    # then
+    assert response.status_code == 200
+    course.refresh_from_db()
+    assert course.title == "Changed"
+    assert list(course.tutors.all()) == [course_tutor]
+
+
 @pytest.mark.parametrize(
     "tutors", [[], ["not-a-uuid"], ["00000000-0000-0000-0000-000000000000"], "student"]
 )

@@ -313,3 +313,94 @@ def test_concurrent_checkouts_share_one_order(make_client, stripe_keys, stripe_h
     assert {body["checkout_session_id"] for _, body in answers} == {"cs_shared"}
     keys = {call.request.headers["Idempotency-Key"] for call in stripe_http.calls}
     assert keys == {f"checkout-{order.id}-1"}
+
+
+def test_free_course_enrolls_whatever_currency_is_sent(make_client, user):
+    # given a free course and the SPA sending its default currency anyway
+    course = CourseFactory(price=Decimal("0"), currency="eur")
+
+    # when
+    response = make_client(user).post(URL, {"course_id": str(course.id), "currency": "usd"})
+
+    # then nothing is charged, so the currency does not matter
+    assert response.status_code == 200
+    assert response.json()["enrolled"] is True
+
+
+def test_double_with_canned_session_id_serves_every_buyer(make_client, stripe_keys, stripe_http):
+    # given a stateless Stripe double answering every create with the same session
+    stripe_http.add(responses.POST, SESSIONS, json=checkout_session_reply("cs_test_canned"))
+    first_course, second_course = CourseFactory(), CourseFactory()
+
+    # when two buyers check out
+    first = make_client(UserFactory()).post(URL, {"course_id": str(first_course.id)})
+    second = make_client(UserFactory()).post(URL, {"course_id": str(second_course.id)})
+
+    # then both get their own order (no 500 on the repeated id)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["order_id"] != second.json()["order_id"]
+    assert Order.objects.filter(checkout_session_id="cs_test_canned").count() == 2
+
+
+@pytest.mark.parametrize("expires_at", ["missing", None, "soon", 1, 10**20])
+def test_reply_without_usable_expires_at_still_reused(
+    make_client, user, stripe_keys, stripe_http, expires_at
+):
+    # given a Stripe answer with only an id, a url and maybe an odd expires_at
+    course = CourseFactory()
+    reply = {"id": "cs_min", "object": "checkout.session", "url": "https://pay.test/cs_min"}
+    if expires_at != "missing":
+        reply["expires_at"] = expires_at
+    stripe_http.add(responses.POST, SESSIONS, json=reply)
+    client = make_client(user)
+    first = client.post(URL, {"course_id": str(course.id)})
+
+    # when asking again
+    second = client.post(URL, {"course_id": str(course.id)})
+
+    # then the session lives as long as we asked: same order, one Stripe call
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json()
+    assert len(stripe_http.calls) == 1
+
+
+def test_reply_without_session_id_is_502_and_leaves_no_order(
+    make_client, user, stripe_keys, stripe_http
+):
+    stripe_http.add(responses.POST, SESSIONS, json={"object": "checkout.session"})
+
+    response = make_client(user).post(URL, {"course_id": str(CourseFactory().id)})
+
+    assert response.status_code == 502
+    assert response.json()["code"] == "payment_service_error"
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        {"course_id": None},
+        {"course_id": "zz"},
+        {"course_id": ["x"]},
+        {"course_id": {"a": 1}},
+        {"course_id": "00000000-0000-0000-0000-000000000001", "currency": ["usd"]},
+        {"course_id": "00000000-0000-0000-0000-000000000001", "currency": "us\u0000d"},
+    ],
+)
+def test_malformed_checkout_bodies_are_400(make_client, user, stripe_keys, body):
+    response = make_client(user).post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert Order.objects.count() == 0
+
+
+def test_checkout_sends_form_encoding_and_auth_headers(make_client, user, stripe_keys, stripe_http):
+    stripe_http.add(responses.POST, SESSIONS, json=checkout_session_reply())
+
+    make_client(user).post(URL, {"course_id": str(CourseFactory().id)})
+
+    headers = stripe_http.calls[0].request.headers
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert headers["Authorization"] == "Bearer sk_test_123"
+    assert headers["Idempotency-Key"].startswith("checkout-")

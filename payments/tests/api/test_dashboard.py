@@ -280,3 +280,44 @@ def test_tutor_courses_query_budget(make_client, tutor, django_assert_max_num_qu
 
     assert response.json()["count"] == size
     assert all(row["earnings"] == pytest.approx(49.99) for row in response.json()["results"])
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def test_dashboard_routes_exact_keys_and_json_number_types(make_client, tutor, world):
+    # given a tutor with money and students (the `world` fixture)
+    client = make_client(tutor)
+
+    # when the three dashboard routes are read
+    quick = client.get(QUICK).json()
+    courses = client.get(COURSES).json()["results"]
+    stats = client.get(f"/api/courses/courses/{world['usd'].slug}/statistics/").json()
+
+    # then every key the contract lists, and numbers are JSON numbers, never strings
+    assert set(quick) == {
+        "total_earnings", "active_students", "published_courses", "draft_courses",
+        "average_rating", "total_reviews", "recent_enrollments", "monthly_earnings",
+        "course_performance",
+    }  # fmt: skip
+    assert all(is_number(v) for k, v in quick.items() if k not in {"monthly_earnings",
+               "course_performance"})  # fmt: skip
+    assert quick["average_rating"] == 0 and quick["total_reviews"] == 0
+    for month in quick["monthly_earnings"] + stats["monthly"]:
+        assert set(month) == {"month", "earnings", "students"}
+        assert is_number(month["earnings"]) and is_number(month["students"])
+        assert len(month["month"]) == 7 and month["month"][4] == "-"
+    for row in quick["course_performance"]:
+        assert set(row) == {"id", "title", "students", "rating", "earnings"}
+        assert row["rating"] == 0 and is_number(row["rating"])
+        assert is_number(row["earnings"]) and is_number(row["students"])
+    for row in courses:
+        assert is_number(row["earnings"])
+        assert row["rating"] is None
+        assert row["reviews_count"] == 0
+        assert is_number(row["students_count"]) and is_number(row["lessons_count"])
+    assert set(stats) == {
+        "students_count", "active_students", "completion_rate", "earnings", "monthly"
+    }  # fmt: skip
+    assert all(is_number(stats[k]) for k in set(stats) - {"monthly"})

@@ -97,3 +97,16 @@ def test_orders_list_query_budget(make_client, student, django_assert_max_num_qu
         response = client.get("/api/payments/orders/")
 
     assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("session_id", ["%00", "cs%00x", "%F0%9F%98%80", "a" * 3000])
+def test_garbage_checkout_session_id_is_404(make_client, user, session_id):
+    response = make_client(user).get(f"/api/payments/checkout/{session_id}/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("url", ["/api/payments/orders/%00/", "/api/payments/orders/?page=abc"])
+def test_garbage_order_lookups_are_404(make_client, user, url):
+    assert make_client(user).get(url).status_code == 404

@@ -433,3 +433,198 @@ def test_two_different_events_for_one_order_concurrently(stripe_keys):
     course.refresh_from_db()
     assert course.students_count == 1
     assert Order.objects.get().status == PaymentStatus.COMPLETED
+
+
+def stripe_session_event(order, event_type="checkout.session.completed", **overrides) -> dict:
+    """An event exactly as Stripe delivers it, every usual field included."""
+    now = int(time.time())
+    session = {
+        "id": order.checkout_session_id,
+        "object": "checkout.session",
+        "adaptive_pricing": {"enabled": False},
+        "after_expiration": None,
+        "allow_promotion_codes": None,
+        "amount_subtotal": 4999,
+        "amount_total": 4999,
+        "automatic_tax": {"enabled": False, "liability": None, "status": None},
+        "billing_address_collection": None,
+        "cancel_url": "http://localhost:3000/dashboard/payment-cancel?course-slug=x",
+        "client_reference_id": str(order.id),
+        "client_secret": None,
+        "consent": None,
+        "created": now - 120,
+        "currency": "usd",
+        "custom_fields": [],
+        "customer": None,
+        "customer_creation": "if_required",
+        "customer_details": {
+            "address": {"city": None, "country": "ES", "line1": None, "postal_code": None},
+            "email": order.user.email,
+            "name": "José Ñúñez",
+            "phone": None,
+            "tax_exempt": "none",
+            "tax_ids": [],
+        },
+        "customer_email": order.user.email,
+        "expires_at": now + 3000,
+        "invoice": None,
+        "livemode": False,
+        "locale": None,
+        "metadata": {
+            "order_id": str(order.id),
+            "course_id": str(order.course_id),
+            "user_id": str(order.user_id),
+        },
+        "mode": "payment",
+        "payment_intent": "pi_3QabcdEFGH1234567890",
+        "payment_link": None,
+        "payment_method_types": ["card"],
+        "payment_status": "paid",
+        "shipping_options": [],
+        "status": "complete",
+        "success_url": "http://localhost:3000/x?session_id={CHECKOUT_SESSION_ID}",
+        "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+        "ui_mode": "hosted",
+        "url": None,
+    }
+    session.update(overrides)
+    return {
+        "id": "evt_1QabcdEFGH" + order.id.hex[:12],
+        "object": "event",
+        "api_version": "2024-06-20",
+        "created": now,
+        "data": {"object": session},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+    }
+
+
+def multi_signature(body: bytes, *, age: int = 240) -> str:
+    """Stripe's header during a secret roll: several v1 entries (one ours) and a v0."""
+    good = sign(body, timestamp=int(time.time()) - age).split(",")
+    return ",".join([good[0], "v1=" + "0" * 64, good[1], "v0=" + "1" * 64])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        URL,
+        "/api/payments/stripe/webhook/",
+        "/webhook/",
+        "/webhook",
+        "/api/payments/webhook",
+        "/api/payments/stripe/webhook",
+    ],
+)
+def test_realistic_event_with_several_signatures_fulfils(api_client, stripe_keys, path):
+    # given a pending order and Stripe's full event, pretty-printed as Stripe sends it
+    order = OrderFactory()
+    body = json.dumps(stripe_session_event(order), indent=2).encode()
+
+    # when delivered 4 minutes after signing, with several v1 entries
+    response = api_client.post(
+        path,
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=multi_signature(body),
+    )
+
+    # then
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
+    assert Payment.objects.get().stripe_payment_intent == "pi_3QabcdEFGH1234567890"
+    assert Enrollment.objects.get(user=order.user, course=order.course).is_active
+
+
+@pytest.mark.django_db
+def test_realistic_event_for_unknown_order_is_200(api_client, stripe_keys):
+    order = OrderFactory()
+    event = stripe_session_event(
+        order,
+        id="cs_test_not_ours",
+        client_reference_id="00000000-0000-0000-0000-000000000000",
+        metadata={},
+    )
+    body = json.dumps(event).encode()
+
+    response = api_client.post(
+        "/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+    )
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.PENDING
+    assert StripeEvent.objects.get().result == "order_not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"metadata": [1], "client_reference_id": None},
+        {"metadata": "x", "client_reference_id": 5},
+        {"id": {"x": 1}, "client_reference_id": {"a": 1}, "metadata": None},
+        {"payment_intent": {"id": "pi_" + "x" * 400}},
+        {"payment_intent": ["pi_x"]},
+        {"amount_total": "4999", "currency": ["usd"]},
+        {"id": "cs_\u0000", "client_reference_id": "\u0000", "customer_email": "a\u0000b"},
+    ],
+)
+def test_odd_signed_session_objects_never_500(api_client, stripe_keys, overrides):
+    order = OrderFactory()
+    body = json.dumps(stripe_session_event(order, **overrides)).encode()
+
+    response = api_client.post(
+        URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+    )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("charge_intent", [["pi_x"], {"id": "pi_x"}, None, 5])
+def test_odd_refund_objects_never_500(api_client, stripe_keys, charge_intent):
+    event = make_event("charge.refunded", {"payment_intent": charge_intent, "refunded": True})
+
+    response = post_event(api_client, event)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("event_override", [{"id": "evt_" + "x" * 300}, {"type": "x" * 101}])
+def test_oversized_event_id_or_type_is_400(api_client, stripe_keys, event_override):
+    event = {**completed(OrderFactory()), **event_override}
+
+    response = post_event(api_client, event)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_payload"
+    assert not StripeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["*/*; q=0.5, application/xml", "application/xml", "text/html"])
+def test_any_accept_header_gets_json_and_the_event_applied(api_client, stripe_keys, accept):
+    # given Stripe's own Accept header, or a client asking for something we do not render
+    order = OrderFactory()
+    body = json.dumps(completed(order)).encode()
+
+    # when
+    response = api_client.post(
+        URL,
+        data=body,
+        content_type="application/json; charset=utf-8",
+        HTTP_STRIPE_SIGNATURE=sign(body),
+        HTTP_ACCEPT=accept,
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    order.refresh_from_db()
+    assert order.status == PaymentStatus.COMPLETED
