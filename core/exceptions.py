@@ -7,7 +7,7 @@ Request-level errors come out as `{"detail", "code"}`, validation errors as DRF'
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -57,6 +57,12 @@ class BadGateway(ServiceError):
     code = "bad_gateway"
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return Response({"detail": exc.detail, "code": exc.code}, status=exc.status_code)
@@ -64,6 +70,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own answer is an HTML 400 page; the SPA reads `{detail, code}`.
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many multipart fields or files: a malformed request, in the contract's shape.
+        exc = exceptions.ParseError(str(exc) or None)
 
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):

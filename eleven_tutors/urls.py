@@ -32,5 +32,7 @@ if not settings.R2_ENABLED:
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", media_serve, name="media")]
 
-handler404 = "core.views.page_not_found"
-handler500 = "core.views.server_error"
+# Under /api/, Django's own 400/404/500 answers are JSON `{detail, code}` like DRF's.
+handler400 = "core.api.errors.bad_request"
+handler404 = "core.api.errors.not_found"
+handler500 = "core.api.errors.server_error"

@@ -112,7 +112,9 @@ class DetailSerializer(serializers.Serializer):
 class OnboardingAnswerSerializer(serializers.ModelSerializer):
     university = serializers.PrimaryKeyRelatedField(queryset=University.objects.all())
     graduation_year = serializers.IntegerField()
-    interests = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    interests = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="", max_length=2000
+    )
 
     class Meta:
         model = OnboardingAnswer
@@ -126,6 +128,10 @@ class OnboardingAnswerSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_interests(self, value: str | None) -> str:
+        """Optional text: `null` is stored as `""`, like an omitted field."""
+        return value or ""
 
     def validate_graduation_year(self, value: int) -> int:
         latest = timezone.now().year + GRADUATION_YEARS_AHEAD

@@ -145,3 +145,31 @@ def test_the_data_migration_loaded_real_universities(django_db_blocker):
     oxford = University.objects.get(name="University of Oxford")
     assert (oxford.city, oxford.country) == ("Oxford", "United Kingdom")
     assert oxford.global_rank is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_size"),
+    [("", 100), ("?page_size=1000", 100), ("?page_size=101", 100), ("?page_size=7", 7)],
+)
+def test_lists_page_100_by_default_and_at_most(api_client, query, expected_size):
+    UniversityFactory.create_batch(120)
+
+    response = api_client.get(URL + query)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 120
+    assert len(body["results"]) == expected_size
+    assert body["next"].startswith("http://testserver/api/core/universities/?page=2")
+    assert body["previous"] is None
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=0", "?page=99", "?page_size=abc&page=x"])
+def test_a_page_out_of_range_is_404_not_500(api_client, query):
+    UniversityFactory()
+
+    response = api_client.get(URL + query)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -34,10 +34,19 @@ def test_missing_token_on_a_protected_route_is_401(api_client, path):
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize("path", PROTECTED + PUBLIC)
-@pytest.mark.parametrize("kind", ["expired", "garbage", "malformed", "revoked", "refresh"])
-def test_bad_tokens_are_401_on_protected_and_public_routes(api_client, path, kind):
-    # given
+BAD_TOKEN_KINDS = [
+    "expired",
+    "garbage",
+    "malformed",
+    "revoked",
+    "refresh",
+    "deleted user",
+    "inactive user",
+    "no token after the scheme",
+]
+
+
+def _bad_authorization(kind: str) -> str:
     user = UserFactory()
     header = {
         "expired": f"Bearer {_expired_access(user)}",
@@ -45,16 +54,83 @@ def test_bad_tokens_are_401_on_protected_and_public_routes(api_client, path, kin
         "malformed": "Bearer a.b",
         "revoked": f"Bearer {AccessToken.for_user(user)}",
         "refresh": f"Bearer {RefreshToken.for_user(user)}",
+        "deleted user": f"Bearer {AccessToken.for_user(user)}",
+        "inactive user": f"Bearer {AccessToken.for_user(user)}",
+        "no token after the scheme": "Bearer",
     }[kind]
     if kind == "revoked":
         user.set_password("An0ther-Passphrase!")
         user.save()
+    elif kind == "deleted user":
+        user.delete()
+    elif kind == "inactive user":
+        user.is_active = False
+        user.save()
+    return header
+
+
+@pytest.mark.parametrize("path", PROTECTED + PUBLIC)
+@pytest.mark.parametrize("kind", BAD_TOKEN_KINDS)
+def test_bad_tokens_are_401_on_protected_and_public_routes(api_client, path, kind):
+    # given
+    header = _bad_authorization(kind)
 
     # when
     response = api_client.get(path, HTTP_AUTHORIZATION=header)
 
     # then
     assert response.status_code == 401
+
+
+PUBLIC_POSTS = [
+    ("/api/auth/users/", {"email": "new@example.com"}),
+    ("/api/auth/verify-email/", {"uid": "x", "token": "y"}),
+    ("/api/auth/verify-email/resend/", {"email": "x@example.com"}),
+    ("/api/auth/password/reset/", {"email": "x@example.com"}),
+    ("/api/auth/password/reset/confirm/", {"uid": "x", "token": "y", "new_password": "z"}),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), PUBLIC_POSTS)
+@pytest.mark.parametrize("kind", ["expired", "refresh", "deleted user"])
+def test_bad_tokens_are_401_on_public_posts_too(api_client, path, body, kind):
+    response = api_client.post(
+        path, body, format="json", HTTP_AUTHORIZATION=_bad_authorization(kind)
+    )
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_bad_token_on_the_verification_link_is_401(api_client):
+    response = api_client.get(
+        "/api/auth/verify-email/?uid=x&token=y",
+        HTTP_AUTHORIZATION=_bad_authorization("expired"),
+    )
+
+    assert response.status_code == 401
+
+
+def test_token_routes_ignore_a_stale_authorization_header(api_client):
+    """The SPA calls `token/refresh/` because its access token expired, and may still send
+    it: the token routes read only their body."""
+    user = UserFactory()
+    stale = _bad_authorization("expired")
+
+    refreshed = api_client.post(
+        "/api/auth/token/refresh/",
+        {"refresh": str(RefreshToken.for_user(user))},
+        format="json",
+        HTTP_AUTHORIZATION=stale,
+    )
+    logged_in = api_client.post(
+        "/api/auth/token/",
+        {"email": user.email, "password": DEFAULT_PASSWORD},
+        format="json",
+        HTTP_AUTHORIZATION=stale,
+    )
+
+    assert (refreshed.status_code, logged_in.status_code) == (200, 200)
 
 
 def test_token_of_a_deactivated_user_is_401(make_client):
@@ -135,3 +211,24 @@ def test_a_spoofed_forwarded_for_header_does_not_reset_the_auth_throttle(api_cli
     ]
 
     assert codes[10] == 429
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_the_bearer_scheme_is_case_insensitive(api_client, scheme):
+    user = UserFactory()
+
+    expired_on_public = api_client.get(
+        "/api/tutors/", HTTP_AUTHORIZATION=f"{scheme} {_expired_access(user)}"
+    )
+    valid_on_me = api_client.get(
+        "/api/auth/users/me/", HTTP_AUTHORIZATION=f"{scheme} {AccessToken.for_user(user)}"
+    )
+
+    assert expired_on_public.status_code == 401
+    assert valid_on_me.status_code == 200
+
+
+def test_another_scheme_is_served_as_anonymous_on_public_routes(api_client):
+    response = api_client.get("/api/tutors/", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
+
+    assert response.status_code == 200

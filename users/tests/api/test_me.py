@@ -224,3 +224,35 @@ def test_oversized_avatar_is_400(make_client, user, settings):
 
     assert response.status_code == 400
     assert "avatar" in response.json()
+
+
+def test_patch_multipart_as_the_spa_form_sends_it(make_client, django_capture_on_commit_callbacks):
+    # given
+    user = UserFactory(username="old", phone="+33 1 23", is_email_verified=True)
+
+    # when: every field, read-only ones echoed back as strings, a new avatar file
+    with django_capture_on_commit_callbacks(execute=True):
+        response = make_client(user).patch(
+            ME,
+            {
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": user.email.upper(),
+                "username": "",
+                "phone": "",
+                "avatar": png_upload(),
+                "role": "1",
+                "is_email_verified": "false",
+            },
+            format="multipart",
+        )
+
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["first_name"], body["last_name"]) == ("Ada", "Lovelace")
+    assert body["username"] is None and body["phone"] is None
+    assert body["avatar"].startswith("http://testserver/media/avatars/")
+    assert body["role"] == 4 and body["is_email_verified"] is True
+    user.refresh_from_db()
+    assert user.username is None and user.phone is None and user.avatar

@@ -70,6 +70,14 @@ def test_interests_may_be_omitted(make_client, user, university):
     assert response.json()["interests"] == ""
 
 
+def test_null_interests_are_stored_as_empty(make_client, user, university):
+    response = make_client(user).post(URL, _body(university, interests=None), format="json")
+
+    assert response.status_code == 201
+    assert response.json()["interests"] == ""
+    assert OnboardingAnswer.objects.get(user=user).interests == ""
+
+
 @pytest.mark.parametrize("year_offset", [0, 14, 15])
 def test_graduation_year_up_to_this_year_plus_15(make_client, user, university, year_offset):
     year = timezone.now().year + year_offset
