@@ -67,6 +67,18 @@ def _require_course_tutor(user, course) -> None:
         raise PermissionDenied("Only the course's tutors and admins may change it.")
 
 
+class CourseContentPermissionsMixin:
+    """Courses, parts and lessons: anyone reads what the visibility querysets let them
+    see; tutors create; only the course's tutors (and admins) change or delete."""
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsAuthenticated(), IsTutor()]
+        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
+
+
 # --- Categories -------------------------------------------------------------------------
 
 
@@ -159,7 +171,7 @@ COURSE_LIST_DESCRIPTION = (
         "orders are deleted with it."
     ),
 )
-class CourseViewSet(viewsets.ModelViewSet):
+class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
@@ -174,13 +186,6 @@ class CourseViewSet(viewsets.ModelViewSet):
     ]
     ordering_fields = ["created_at", "published_at", "price", "title", "students_count"]
     ordering = ["-published_at"]
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [AllowAny()]
-        if self.action == "create":
-            return [IsAuthenticated(), IsTutor()]
-        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
 
     def get_queryset(self):
         if self.action == "list":
@@ -269,19 +274,12 @@ class CourseViewSet(viewsets.ModelViewSet):
     ),
     destroy=extend_schema(description="Course tutors and admins. Deletes its lessons too."),
 )
-class CoursePartViewSet(viewsets.ModelViewSet):
+class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     serializer_class = CoursePartSerializer
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filter_backends: list = []
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [AllowAny()]
-        if self.action == "create":
-            return [IsAuthenticated(), IsTutor()]
-        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
 
     def get_queryset(self):
         parts = course_parts_for(user=self.request.user).prefetch_related(
@@ -348,18 +346,11 @@ class CoursePartViewSet(viewsets.ModelViewSet):
     ),
     destroy=extend_schema(description="Course tutors and admins."),
 )
-class LessonViewSet(viewsets.ModelViewSet):
+class LessonViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filter_backends: list = []
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [AllowAny()]
-        if self.action == "create":
-            return [IsAuthenticated(), IsTutor()]
-        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
 
     def get_queryset(self):
         lessons = lessons_for(user=self.request.user)
