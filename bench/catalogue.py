@@ -118,6 +118,7 @@ def main() -> None:
         }
         print(f"database: {env['DATABASE_URL'].split('@')[-1]}")
         manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")  # as deployed: WhiteNoise serves it
         started = time.monotonic()
         print(manage(env, "seed_demo", "--scale", str(args.scale)).splitlines()[0])
         print(f"seeded in {time.monotonic() - started:.1f}s")
