@@ -8,7 +8,13 @@ from core.images import validate_image_upload
 from courses.integrations import VideoServiceUnavailable
 from courses.models import Category, Comment, Course, CoursePart, CoursePrice, Lesson
 from courses.selectors import category_list
-from courses.services import CourseEmpty, course_publish, course_unpublish, lesson_unique_slug
+from courses.services import (
+    CourseEmpty,
+    course_publish,
+    course_unpublish,
+    lesson_unique_slug,
+    thumbnail_delete_on_commit,
+)
 from courses.video import video_durations_sync
 
 
@@ -169,6 +175,12 @@ class CourseAdmin(admin.ModelAdmin):
         if obj.is_published and obj.published_at is None:
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
+        # As through the API: a replaced or cleared thumbnail's file goes, once committed.
+        old_thumbnail = form.initial.get("thumbnail")
+        if change and "thumbnail" in form.changed_data and old_thumbnail:
+            old_name = getattr(old_thumbnail, "name", old_thumbnail)
+            if old_name and old_name != (obj.thumbnail.name if obj.thumbnail else ""):
+                thumbnail_delete_on_commit(old_name)
 
     def save_related(self, request, form, formsets, change):
         """Inlines are saved after the course: only now can "published but empty" be seen,

@@ -119,7 +119,8 @@ def _set_extra_prices(course: Course, prices: list[dict]) -> None:
     )
 
 
-def _delete_file_on_commit(name: str) -> None:
+def thumbnail_delete_on_commit(name: str) -> None:
+    """Delete a stored file once the transaction commits (never for a rolled-back save)."""
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
 
@@ -181,7 +182,7 @@ def course_update(*, course: Course, data: dict) -> Course:
             course.published_at = timezone.now()
     course.save()
     if "thumbnail" in data and old_thumbnail and old_thumbnail != course.thumbnail.name:
-        _delete_file_on_commit(old_thumbnail)
+        thumbnail_delete_on_commit(old_thumbnail)
     if "tutors" in data:
         course.tutors.set(data["tutors"])
     if "prices" in data:
@@ -220,7 +221,7 @@ def course_delete(*, course: Course) -> None:
             course.delete()
     except (ProtectedError, IntegrityError) as exc:
         raise CourseHasStudents() from exc
-    _delete_file_on_commit(thumbnail)
+    thumbnail_delete_on_commit(thumbnail)
 
 
 # --- Parts and lessons ------------------------------------------------------------------

@@ -168,3 +168,37 @@ def test_course_change_page_shows_thumbnail_preview(staff):
 
     assert response.status_code == 200
     assert b"<img src=" in response.content
+
+
+def test_replacing_a_thumbnail_in_the_admin_deletes_the_old_file(
+    staff, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    course = CourseFactory(thumbnail=image_upload())
+    old_name = course.thumbnail.name
+    change = staff.get(f"/admin/courses/course/{course.id}/change/").context["adminform"].form
+    data = {
+        name: value
+        for name, value in change.initial.items()
+        if name not in ("thumbnail", "tutors") and value is not None
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            f"/admin/courses/course/{course.id}/change/",
+            {
+                **data,
+                "category": str(course.category_id),
+                "tutors": [str(t.id) for t in course.tutors.all()],
+                "thumbnail": image_upload(),
+                **_management("prices", 0),
+                **_management("parts", 0),
+            },
+        )
+
+    assert response.status_code == 302, response.content[:3000]
+    course.refresh_from_db()
+    assert course.thumbnail.name != old_name
+    assert not default_storage.exists(old_name)
+    assert default_storage.exists(course.thumbnail.name)
