@@ -25,6 +25,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from core.exceptions import Forbidden, ServiceError
+from courses.enrollments import EnrollmentRequired
 from courses.models import Comment, Lesson
 from courses.selectors import lessons_visible_to, user_is_enrolled, user_tutors_course
 
@@ -112,9 +113,7 @@ def comment_may_post(*, user, lesson: Lesson) -> None:
         raise Forbidden("Verify your email address to comment.", code="email_not_verified")
     course = lesson.part.course
     if not (user_tutors_course(user, course) or user_is_enrolled(user, course)):
-        raise Forbidden(
-            "Only the course's students and tutors may comment.", code="enrollment_required"
-        )
+        raise EnrollmentRequired("Only the course's students and tutors may comment.")
 
 
 @transaction.atomic

@@ -18,6 +18,9 @@ from users.models import Role, User
 
 
 class EnrollmentRequired(Forbidden):
+    """403 `enrollment_required`: watching, commenting and progress need an active
+    enrollment (or the course's tutorship, where the rule allows it)."""
+
     code = "enrollment_required"
     default_detail = "Enroll in this course first."
 

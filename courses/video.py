@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.exceptions import Conflict, Forbidden
+from courses.enrollments import EnrollmentRequired
 from courses.integrations import VdoCipherClient, VideoServiceError, VideoServiceUnavailable
 from courses.models import Lesson
 from courses.selectors import user_may_watch, user_tutors_course
@@ -39,11 +40,6 @@ WATERMARK = {"alpha": "0.60", "color": "0xFF0000", "size": "15", "interval": "50
 class NoVideo(Conflict):
     code = "no_video"
     default_detail = "This lesson has no video yet."
-
-
-class EnrollmentRequired(Forbidden):
-    code = "enrollment_required"
-    default_detail = "Enroll in the course to watch this lesson."
 
 
 def _otp_request(*, lesson: Lesson, user) -> dict[str, str]:
@@ -103,7 +99,7 @@ def video_otp_issue(*, lesson: Lesson, user) -> dict[str, str]:
     so nobody learns whether a paid lesson has a video without the right to watch it.
     """
     if not user_may_watch(user, lesson):
-        raise EnrollmentRequired()
+        raise EnrollmentRequired("Enroll in the course to watch this lesson.")
     if not lesson.has_video:
         raise NoVideo()
     return _otp_request(lesson=lesson, user=user)
