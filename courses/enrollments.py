@@ -10,8 +10,9 @@ Progress is computed from `LessonCompletion` rows, never stored.
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from rest_framework import status
 
-from core.exceptions import Forbidden
+from core.exceptions import Forbidden, ServiceError
 from courses.models import Course, Enrollment, Lesson, LessonCompletion
 from courses.selectors import progress_percent
 from users.models import Role, User
@@ -23,6 +24,14 @@ class EnrollmentRequired(Forbidden):
 
     code = "enrollment_required"
     default_detail = "Enroll in this course first."
+
+
+class PaymentRequired(ServiceError):
+    """402 `payment_required`: a paid course is joined through checkout, not `enroll/`."""
+
+    status_code = status.HTTP_402_PAYMENT_REQUIRED
+    code = "payment_required"
+    default_detail = "This course must be bought."
 
 
 @transaction.atomic

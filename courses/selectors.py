@@ -220,6 +220,56 @@ def course_has_students(course: Course) -> bool:
     )
 
 
+# --- Tutor directory -------------------------------------------------------------------
+#
+# The public directory lists anyone who tutors at least one published course (a tutor
+# whose courses are all drafts is not listed), and counts published courses only. It never
+# exposes emails or phones: its serializers do not carry them.
+
+
+def _published_courses_of_tutor() -> QuerySet[Course]:
+    return Course.objects.filter(is_published=True, tutors=OuterRef("pk"))
+
+
+def tutors_public() -> QuerySet[User]:
+    """Active users tutoring at least one published course, with `courses_count`
+    (published courses), ordered by name."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Exists(_published_courses_of_tutor()))
+        .annotate(
+            courses_count=Count(
+                "taught_courses", filter=Q(taught_courses__is_published=True), distinct=True
+            )
+        )
+        .order_by("first_name", "last_name", "id")
+    )
+
+
+def tutor_public_detail_queryset(*, user) -> QuerySet[User]:
+    """`tutors_public()` with the published courses prefetched as `published_courses`,
+    newest first, ready for the course summary (numbers annotated for the caller `user`)."""
+    courses = courses_for_summary(
+        courses=Course.objects.filter(is_published=True).order_by("-published_at", "-created_at"),
+        user=user,
+    )
+    return tutors_public().prefetch_related(
+        Prefetch("taught_courses", queryset=courses, to_attr="published_courses")
+    )
+
+
+def tutor_own_stats(user: User) -> dict[str, int]:
+    """For the tutor's own page: every course they tutor (any state) and the distinct
+    students actively enrolled in any of them."""
+    return {
+        "courses_count": Course.objects.filter(tutors=user).count(),
+        "students_count": Enrollment.objects.filter(course__tutors=user, is_active=True)
+        .values("user_id")
+        .distinct()
+        .count(),
+    }
+
+
 # --- Enrollments ------------------------------------------------------------------------
 
 

@@ -6,14 +6,28 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from courses.api import urls as courses_urls
+from payments.api import urls as payments_urls
 from payments.api.views import StripeWebhookView
+from users.api import urls as users_urls
 
+# Apps depend one way, core <- users <- courses <- payments (ARCHITECTURE.md), so a route
+# that a higher app owns under a lower app's prefix is composed here, never inside the
+# lower app: the tutor's own page (courses) and dashboard (payments) under /api/auth/,
+# the tutor directory (courses) under /api/, course statistics (payments) under
+# /api/courses/.
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/auth/", include("users.api.urls")),
+    path(
+        "api/auth/",
+        include(
+            users_urls.urlpatterns + courses_urls.auth_urlpatterns + payments_urls.auth_urlpatterns
+        ),
+    ),
     path("api/", include("users.api.directory_urls")),
+    path("api/", include(courses_urls.directory_urlpatterns)),
     path("api/core/", include("core.api.urls")),
-    path("api/courses/", include("courses.api.urls")),
+    path("api/courses/", include(courses_urls.urlpatterns + payments_urls.courses_urlpatterns)),
     path("api/payments/", include("payments.api.urls")),
     # Where the original deployment's Stripe endpoint points.
     # (slash optional: Stripe does not follow the 301 APPEND_SLASH would send).

@@ -1,7 +1,5 @@
 """Payment errors with the contract's codes; the core exception handler renders them."""
 
-from rest_framework import status
-
 from core.exceptions import BadGateway, Conflict, NotFound, ServiceError, ServiceUnavailable
 
 
@@ -41,9 +39,3 @@ class CourseNotFound(NotFound):
 class PaymentNotRefundable(Conflict):
     code = "payment_not_refundable"
     default_detail = "Only a completed payment can be refunded."
-
-
-class PaymentRequired(ServiceError):
-    status_code = status.HTTP_402_PAYMENT_REQUIRED
-    code = "payment_required"
-    default_detail = "This course must be bought."

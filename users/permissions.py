@@ -1,12 +1,7 @@
-"""Role-based permissions. The contract's *tutor* is a tutor or an admin; *admin* is
-role admin or `is_staff`."""
+"""Role-based permissions. The contract's *tutor* is a tutor or an admin (*admin* is
+`core.permissions.IsAdmin`)."""
 
 from rest_framework.permissions import BasePermission
-
-
-class IsAdmin(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_admin)
 
 
 class IsTutor(BasePermission):

@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from core import services
 from core.api.serializers import HealthSerializer, UniversitySerializer
+from core.permissions import IsAdmin
 from core.selectors import health_status, universities_list
-from users.permissions import IsAdmin
 
 
 @extend_schema_view(

@@ -13,10 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.api.serializers import CourseSummarySerializer
-from courses.enrollments import enrollment_grant, lesson_complete, lesson_uncomplete
+from courses.enrollments import (
+    PaymentRequired,
+    enrollment_grant,
+    lesson_complete,
+    lesson_uncomplete,
+)
 from courses.models import Course, Enrollment
 from courses.selectors import enrollments_visible_to, lessons_visible_to, progress_percent
-from payments.exceptions import PaymentRequired
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):

@@ -30,6 +30,7 @@ from courses.selectors import (
     progress_percent,
     user_is_enrolled,
 )
+from users.api.serializers import UserSerializer
 from users.models import Role, User
 
 MAX_DURATION_SECONDS = 2_147_483_647  # PositiveIntegerField's ceiling on every database
@@ -611,3 +612,41 @@ class CourseWriteSerializer(serializers.ModelSerializer):
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"price": exc.detail}) from exc
         return attrs
+
+
+# --- Tutors ----------------------------------------------------------------------------
+
+
+class TutorMeSerializer(UserSerializer):
+    courses_count = serializers.IntegerField(read_only=True)
+    students_count = serializers.IntegerField(read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "bio", "courses_count", "students_count"]
+        read_only_fields = fields
+
+
+class TutorPublicSerializer(serializers.ModelSerializer):
+    """A tutor as the public directory shows them: never an email or a phone."""
+
+    avatar = serializers.ImageField(read_only=True)
+    courses_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "first_name", "last_name", "avatar", "bio", "courses_count"]
+        read_only_fields = fields
+
+
+class TutorPublicDetailSerializer(TutorPublicSerializer):
+    courses = serializers.SerializerMethodField()
+
+    class Meta(TutorPublicSerializer.Meta):
+        fields = [*TutorPublicSerializer.Meta.fields, "courses"]
+        read_only_fields = fields
+
+    @extend_schema_field(CourseSummarySerializer(many=True))
+    def get_courses(self, tutor: User):
+        return CourseSummarySerializer(
+            tutor.published_courses, many=True, context=self.context
+        ).data

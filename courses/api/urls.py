@@ -1,5 +1,5 @@
 """Routes of `/api/courses/`. Resources are router-registered (trailing slashes, detail
-by slug); operations on them (video OTP, enroll, complete, statistics) add one line each
+by slug); operations on them (video OTP, enroll, complete) add one line each
 below."""
 
 from django.urls import include, path
@@ -7,9 +7,9 @@ from rest_framework.routers import SimpleRouter
 
 from courses.api.comments import CommentViewSet
 from courses.api.enrollments import CourseEnrollView, EnrollmentViewSet, LessonCompleteView
+from courses.api.tutors import TutorMeView, TutorViewSet
 from courses.api.video import LessonVideoOtpView, UploadCredentialsView
 from courses.api.views import CategoryViewSet, CoursePartViewSet, CourseViewSet, LessonViewSet
-from payments.api.dashboard import CourseStatisticsView
 
 router = SimpleRouter(trailing_slash=True)
 router.register("categories", CategoryViewSet, basename="category")
@@ -29,7 +29,14 @@ urlpatterns: list = [
     path("", include(router.urls)),
     path("courses/<slug:slug>/enroll/", CourseEnrollView.as_view(), name="course-enroll"),
     path("lessons/<slug:slug>/complete/", LessonCompleteView.as_view(), name="lesson-complete"),
-    path(
-        "courses/<slug:slug>/statistics/", CourseStatisticsView.as_view(), name="course-statistics"
-    ),
 ]
+
+# Mounted under `/api/auth/`: the tutor's own page.
+auth_urlpatterns: list = [
+    path("tutors/me/", TutorMeView.as_view(), name="auth-tutor-me"),
+]
+
+# Mounted under `/api/`: the public tutor directory.
+directory_router = SimpleRouter()
+directory_router.register("tutors", TutorViewSet, basename="tutor")
+directory_urlpatterns: list = directory_router.urls

@@ -17,6 +17,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.permissions import IsAdmin
 from courses import services
 from courses.api.serializers import (
     CategorySerializer,
@@ -43,7 +44,7 @@ from courses.selectors import (
 )
 from courses.video import lesson_playback
 from users.models import User
-from users.permissions import IsAdmin, IsTutor
+from users.permissions import IsTutor
 
 WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
 # Every slug we make is ASCII (python-slugify, or the SPA's lesson rule); anything else

@@ -1,9 +1,10 @@
+"""`/api/users/`: the admin's user directory."""
+
 from rest_framework.routers import SimpleRouter
 
-from users.api.views import TutorViewSet, UserAdminViewSet
+from users.api.views import UserAdminViewSet
 
 router = SimpleRouter()
 router.register("users", UserAdminViewSet, basename="user")
-router.register("tutors", TutorViewSet, basename="tutor")
 
 urlpatterns = router.urls

@@ -1,13 +1,11 @@
 """Shapes of accounts data. Serializers validate and render; services do the writing."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 
 from core.images import validate_image_upload
 from core.models import University
-from courses.api.serializers import CourseSummarySerializer
 from users.models import OnboardingAnswer, Role, User
 
 GRADUATION_YEAR_MIN = 1950
@@ -142,15 +140,6 @@ class OnboardingAnswerSerializer(serializers.ModelSerializer):
         return value
 
 
-class TutorMeSerializer(UserSerializer):
-    courses_count = serializers.IntegerField(read_only=True)
-    students_count = serializers.IntegerField(read_only=True)
-
-    class Meta(UserSerializer.Meta):
-        fields = [*UserSerializer.Meta.fields, "bio", "courses_count", "students_count"]
-        read_only_fields = fields
-
-
 class AdminUserSerializer(UserSerializer):
     """What an admin sees of any account; only `role` and `is_active` are writable."""
 
@@ -160,29 +149,3 @@ class AdminUserSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "bio", "is_active", "is_staff", "last_login"]
         read_only_fields = [field for field in fields if field not in {"role", "is_active"}]
-
-
-class TutorPublicSerializer(serializers.ModelSerializer):
-    """A tutor as the public directory shows them: never an email or a phone."""
-
-    avatar = serializers.ImageField(read_only=True)
-    courses_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "first_name", "last_name", "avatar", "bio", "courses_count"]
-        read_only_fields = fields
-
-
-class TutorPublicDetailSerializer(TutorPublicSerializer):
-    courses = serializers.SerializerMethodField()
-
-    class Meta(TutorPublicSerializer.Meta):
-        fields = [*TutorPublicSerializer.Meta.fields, "courses"]
-        read_only_fields = fields
-
-    @extend_schema_field(CourseSummarySerializer(many=True))
-    def get_courses(self, tutor: User):
-        return CourseSummarySerializer(
-            tutor.published_courses, many=True, context=self.context
-        ).data

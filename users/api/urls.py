@@ -1,6 +1,8 @@
+"""Routes of `/api/auth/` that users owns: sign-up, tokens, profile, email and password,
+onboarding. The tutor's own page and dashboard join them in `eleven_tutors/urls.py`."""
+
 from django.urls import path
 
-from payments.api.dashboard import TutorCoursesView, TutorQuickStatisticsView
 from users.api import views
 
 urlpatterns = [
@@ -29,11 +31,4 @@ urlpatterns = [
         views.OnboardingAnswersView.as_view(),
         name="auth-onboarding-answers",
     ),
-    path("tutors/me/", views.TutorMeView.as_view(), name="auth-tutor-me"),
-    path(
-        "tutors/me/quick_statistics/",
-        TutorQuickStatisticsView.as_view(),
-        name="tutor-quick-statistics",
-    ),
-    path("tutors/me/courses/", TutorCoursesView.as_view(), name="tutor-courses"),
 ]

@@ -23,6 +23,7 @@ from rest_framework_simplejwt.views import (
     TokenRefreshView,
 )
 
+from core.permissions import IsAdmin
 from users import services
 from users.api.serializers import (
     AdminUserSerializer,
@@ -32,9 +33,6 @@ from users.api.serializers import (
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     TokenPairSerializer,
-    TutorMeSerializer,
-    TutorPublicDetailSerializer,
-    TutorPublicSerializer,
     UidTokenSerializer,
     UserRegisterSerializer,
     UserSerializer,
@@ -42,12 +40,8 @@ from users.api.serializers import (
 )
 from users.jwt import RevocationAwareTokenRefreshSerializer
 from users.models import Role, User
-from users.permissions import IsAdmin, IsTutor
 from users.selectors import (
     onboarding_answers_of,
-    tutor_own_stats,
-    tutor_public_detail_queryset,
-    tutors_public,
     users_for_admin,
 )
 from users.throttles import AUTH_THROTTLES
@@ -276,24 +270,6 @@ class OnboardingAnswersView(GenericAPIView):
         )
 
 
-class TutorMeView(APIView):
-    permission_classes = [IsTutor]
-
-    @extend_schema(
-        responses=TutorMeSerializer,
-        description=(
-            "The caller's user object plus `bio`, `courses_count` (every course they tutor, "
-            "drafts included) and `students_count` (distinct students actively enrolled in "
-            "any of them)."
-        ),
-    )
-    def get(self, request):
-        user = request.user
-        for field, value in tutor_own_stats(user).items():
-            setattr(user, field, value)
-        return Response(TutorMeSerializer(user, context={"request": request}).data)
-
-
 class UserFilter(filters.FilterSet):
     role = filters.TypedChoiceFilter(choices=Role.choices, coerce=int)
 
@@ -329,26 +305,3 @@ class UserAdminViewSet(
         serializer.instance = services.user_admin_update(
             user=serializer.instance, data=serializer.validated_data, actor=self.request.user
         )
-
-
-@extend_schema(
-    description=(
-        "Public directory: anyone tutoring at least one published course, ordered by name; "
-        "`courses_count` counts published courses; `search` by first or last name. Never "
-        "emails or phones. The detail adds `courses`, their published courses, newest first."
-    )
-)
-class TutorViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [AllowAny]
-    filter_backends = [SearchFilter]
-    search_fields = ["first_name", "last_name"]
-
-    def get_queryset(self):
-        if self.action == "retrieve":
-            return tutor_public_detail_queryset(user=self.request.user)
-        return tutors_public()
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return TutorPublicDetailSerializer
-        return TutorPublicSerializer
