@@ -4,7 +4,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from rest_framework.test import APIClient
 
 from courses.models import Enrollment
@@ -382,15 +382,9 @@ def _deliver_concurrently(bodies_and_signatures, *, threads_per_body: int):
     return statuses
 
 
-def _skip_unless_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twelve_concurrent_deliveries_enroll_once(stripe_keys):
-    _skip_unless_postgres()
     # given a pending order and one signed event
     course = CourseFactory()
     order = OrderFactory(course=course, user=UserFactory(role=Role.USER))
@@ -413,7 +407,6 @@ def test_twelve_concurrent_deliveries_enroll_once(stripe_keys):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_different_events_for_one_order_concurrently(stripe_keys):
-    _skip_unless_postgres()
     # given a pending order, its completed and async-succeeded events
     course = CourseFactory()
     order = OrderFactory(course=course)
