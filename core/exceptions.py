@@ -32,6 +32,15 @@ class ServiceError(Exception):
         super().__init__(self.detail)
 
 
+class InvalidInput(ServiceError):
+    """400 in DRF's validation shape, `{field: [messages]}`: input that only a service can
+    judge (an email already taken, a password the validators refuse)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("Invalid input.", code="invalid")
+
+
 class Conflict(ServiceError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"
@@ -64,6 +73,8 @@ class RequestTooLarge(exceptions.APIException):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, InvalidInput):
+        return Response(exc.errors, status=exc.status_code)
     if isinstance(exc, ServiceError):
         return Response({"detail": exc.detail, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, Http404):

@@ -14,9 +14,8 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 
-from core.exceptions import ServiceError
+from core.exceptions import InvalidInput, ServiceError
 from core.models import University
 from users.emails import send_password_reset_email, send_verification_email
 from users.models import OnboardingAnswer, Role, User
@@ -55,7 +54,7 @@ def _validate_password(password: str, *, user: User, field: str) -> None:
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise ValidationError({field: list(exc.messages)}) from exc
+        raise InvalidInput({field: list(exc.messages)}) from exc
 
 
 @transaction.atomic
@@ -65,7 +64,7 @@ def user_create(*, email: str, password: str, first_name: str, last_name: str) -
     registrations race (the database's case-insensitive unique constraint decides)."""
     email = _normalize_email(email)
     if _email_taken(email):
-        raise ValidationError({"email": [EMAIL_TAKEN]})
+        raise InvalidInput({"email": [EMAIL_TAKEN]})
     user = User(email=email, first_name=first_name, last_name=last_name, role=Role.USER)
     _validate_password(password, user=user, field="password")
     user.set_password(password)
@@ -73,7 +72,7 @@ def user_create(*, email: str, password: str, first_name: str, last_name: str) -
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:
-        raise ValidationError({"email": [EMAIL_TAKEN]}) from exc
+        raise InvalidInput({"email": [EMAIL_TAKEN]}) from exc
     transaction.on_commit(partial(send_verification_email, user))
     return user
 
@@ -96,7 +95,7 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
         email = _normalize_email(data["email"])
         if email != user.email.lower():
             if _email_taken(email, exclude=user):
-                raise ValidationError({"email": [EMAIL_TAKEN]})
+                raise InvalidInput({"email": [EMAIL_TAKEN]})
             user.email = email
             user.is_email_verified = False
             update_fields |= {"email", "is_email_verified"}
@@ -121,7 +120,7 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
                 and User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists()
             )
             if taken:
-                raise ValidationError({"username": [USERNAME_TAKEN]})
+                raise InvalidInput({"username": [USERNAME_TAKEN]})
             user.username = username
             update_fields.add("username")
 
@@ -141,9 +140,7 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
             user.save(update_fields=[*update_fields, "updated_at"])
     except IntegrityError as exc:  # a concurrent request took the email or username
         field = "email" if "email" in update_fields else "username"
-        raise ValidationError(
-            {field: [EMAIL_TAKEN if field == "email" else USERNAME_TAKEN]}
-        ) from exc
+        raise InvalidInput({field: [EMAIL_TAKEN if field == "email" else USERNAME_TAKEN]}) from exc
 
     if old_avatar and old_avatar != (user.avatar.name if user.avatar else None):
         storage = user.avatar.storage
@@ -220,7 +217,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
     """Change one's password, knowing the old one. Tokens issued before are revoked."""
     if not user.check_password(old_password):
-        raise ValidationError({"old_password": ["The password is wrong."]})
+        raise InvalidInput({"old_password": ["The password is wrong."]})
     _validate_password(new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password", "updated_at"])

@@ -1,6 +1,6 @@
 import pytest
-from rest_framework.exceptions import ValidationError
 
+from core.exceptions import InvalidInput
 from core.tests.factories import UniversityFactory
 from users import services
 from users.models import Role
@@ -29,7 +29,7 @@ def test_user_create_sends_no_email_when_the_transaction_rolls_back(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         UserFactory(email="dup@example.com")
-        with pytest.raises(ValidationError):
+        with pytest.raises(InvalidInput):
             services.user_create(
                 email="DUP@example.com",
                 password="Sup3r-Secret-Phrase!",
