@@ -10,7 +10,6 @@ import json
 import re
 from decimal import Decimal
 
-from django.db.models import Sum
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,7 +27,6 @@ from courses.selectors import (
     course_parts_visible_to,
     courses_visible_to,
     progress_percent,
-    user_is_enrolled,
 )
 from users.api.serializers import UserSerializer
 from users.models import Role, User
@@ -259,18 +257,14 @@ class CategorySerializer(serializers.ModelSerializer):
     description = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default=""
     )
-    courses_count = serializers.SerializerMethodField()
+    courses_count = serializers.IntegerField(
+        read_only=True, help_text="Published courses (annotated by the selector)."
+    )
 
     class Meta:
         model = Category
         fields = ["id", "slug", "name", "description", "courses_count"]
         read_only_fields = ["id", "slug"]
-
-    def get_courses_count(self, obj) -> int:
-        count = getattr(obj, "courses_count", None)
-        if count is None:
-            count = obj.courses.filter(is_published=True).count()
-        return count
 
 
 # --- Lessons ----------------------------------------------------------------------------
@@ -282,7 +276,9 @@ class LessonSummarySerializer(serializers.ModelSerializer):
 
     duration = LessonDurationField(read_only=True)
     has_video = serializers.BooleanField(read_only=True)
-    is_completed = serializers.SerializerMethodField()
+    is_completed = serializers.BooleanField(
+        read_only=True, help_text="False unless the caller is actively enrolled and done."
+    )
     video_service_id = serializers.CharField(
         read_only=True, help_text="Only for the course's tutors and admins."
     )
@@ -301,16 +297,6 @@ class LessonSummarySerializer(serializers.ModelSerializer):
             "is_completed",
             "video_service_id",
         ]
-
-    def get_is_completed(self, obj) -> bool:
-        value = getattr(obj, "is_completed", None)
-        if value is None:
-            request = self.context.get("request")
-            user = getattr(request, "user", None)
-            if not user_is_enrolled(user, obj.part.course):
-                return False
-            return obj.completions.filter(user=user).exists()
-        return bool(value)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -465,9 +451,9 @@ class CourseSummarySerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     tutors = TutorRefSerializer(many=True, read_only=True)
     parts = PartRefSerializer(many=True, read_only=True)
-    lessons_count = serializers.SerializerMethodField()
-    total_duration = serializers.SerializerMethodField()
-    is_enrolled = serializers.SerializerMethodField()
+    lessons_count = serializers.IntegerField(read_only=True)
+    total_duration = LessonDurationField(read_only=True)
+    is_enrolled = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Course
@@ -500,29 +486,6 @@ class CourseSummarySerializer(serializers.ModelSerializer):
     def get_price(self, obj) -> str:
         return format_amount(obj.price, obj.currency)
 
-    def get_lessons_count(self, obj) -> int:
-        value = getattr(obj, "lessons_count", None)
-        if value is None:
-            value = Lesson.objects.filter(part__course=obj).count()
-        return value
-
-    @extend_schema_field({"type": "string", "example": "01:30:00"})
-    def get_total_duration(self, obj) -> str:
-        value = getattr(obj, "total_duration", None)
-        if value is None:
-            value = Lesson.objects.filter(part__course=obj).aggregate(t=Sum("duration"))["t"]
-        return format_duration(value)
-
-    def _user(self):
-        request = self.context.get("request")
-        return getattr(request, "user", None)
-
-    def get_is_enrolled(self, obj) -> bool:
-        value = getattr(obj, "is_enrolled", None)
-        if value is None:
-            value = user_is_enrolled(self._user(), obj)
-        return bool(value)
-
 
 class CourseDetailSerializer(CourseSummarySerializer):
     parts = CoursePartDetailSerializer(many=True, read_only=True)
@@ -545,7 +508,7 @@ class CourseDetailSerializer(CourseSummarySerializer):
 
     @extend_schema_field({"type": "integer", "nullable": True, "minimum": 0, "maximum": 100})
     def get_progress(self, obj) -> int | None:
-        if not self.get_is_enrolled(obj):
+        if not obj.is_enrolled:
             return None
         lessons = [lesson for part in obj.parts.all() for lesson in part.lessons.all()]
         done = sum(1 for lesson in lessons if getattr(lesson, "is_completed", False))
