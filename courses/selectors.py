@@ -36,6 +36,7 @@ from courses.models import (
     Enrollment,
     Lesson,
     LessonCompletion,
+    VideoUpload,
 )
 from users.models import User
 
@@ -107,6 +108,29 @@ def user_may_watch(user, lesson: Lesson) -> bool:
     if lesson.is_free_preview:
         return True
     return user_tutors_course(user, course) or user_is_enrolled(user, course)
+
+
+def video_id_usable_on_course(*, user, course: Course, video_id: str) -> bool:
+    """Whether `user` may put the VdoCipher video `video_id` on a lesson of `course`.
+
+    Yes for "" (no video), for admins, for a video one of the course's tutors uploaded
+    (recorded by `upload_credentials_issue`) and for a video already on a lesson of the
+    same course (moving or reusing it). Anything else would let a tutor show another
+    course's paid video, e.g. on a free preview. The caller decides that an unchanged
+    value on an existing lesson needs no check (videos set before uploads were recorded
+    stay where they are). Two indexed `EXISTS` queries at most.
+    """
+    if not video_id:
+        return True
+    if user is not None and user.is_authenticated and user.is_admin:
+        return True
+    uploaded_here = VideoUpload.objects.filter(
+        video_id=video_id, uploaded_by__taught_courses=course
+    ).exists()
+    return (
+        uploaded_here
+        or Lesson.objects.filter(part__course=course, video_service_id=video_id).exists()
+    )
 
 
 def progress_percent(completed: int, total: int) -> int:

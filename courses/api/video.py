@@ -163,7 +163,9 @@ class UploadCredentialsView(APIView):
             "fills durations still at 0 once VdoCipher knows the length). Everything is "
             "checked before VdoCipher is called; the request is not retried once sent, "
             "since each call creates a video there. `folderId` and `lesson` may be "
-            'omitted, `""` or null.'
+            'omitted, `""` or null. Every `videoId` handed out is recorded with the caller '
+            "as its uploader: a lesson's `video_service_id` (POST/PATCH `lessons/`) then "
+            "accepts it on any course the uploader tutors."
         ),
     )
     def post(self, request):

@@ -40,6 +40,7 @@ from courses.selectors import (
     course_parts_visible_to,
     lessons_for,
     user_tutors_course,
+    video_id_usable_on_course,
 )
 from courses.video import lesson_playback
 from users.models import User
@@ -65,6 +66,21 @@ def _required_uuid_param(request, name: str) -> uuid.UUID:
 def _require_course_tutor(user, course) -> None:
     if not user_tutors_course(user, course):
         raise PermissionDenied("Only the course's tutors and admins may change it.")
+
+
+VIDEO_ID_REFUSED = (
+    "Not a video of this course: use one uploaded by one of its tutors "
+    "(vdocipher/upload-credentials/) or already on one of its lessons."
+)
+
+
+def _require_usable_video(user, course, video_id: str | None, current: str = "") -> None:
+    """400 on `video_service_id` unless the caller may put that video on `course`
+    (`courses.selectors.video_id_usable_on_course`); keeping the current one is fine."""
+    if not video_id or video_id == current:
+        return
+    if not video_id_usable_on_course(user=user, course=course, video_id=video_id):
+        raise serializers.ValidationError({"video_service_id": [VIDEO_ID_REFUSED]})
 
 
 class CourseContentPermissionsMixin:
@@ -314,6 +330,15 @@ class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
 # --- Lessons ----------------------------------------------------------------------------
 
 
+VIDEO_ID_RULE = (
+    " `video_service_id` accepts only a VdoCipher video uploaded (through "
+    "`vdocipher/upload-credentials/`) by one of the course's tutors, or one already on a "
+    "lesson of the same course; admins may set any; anything else is a 400 on "
+    '`video_service_id`. `""` and null clear it; on PATCH the lesson\'s current value is '
+    "always accepted (lessons that had a video before uploads were recorded keep it)."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -336,13 +361,13 @@ class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         responses={201: LessonAuthorSerializer},
         description="A tutor of the part's course. The slug follows the SPA's rule "
         "(suffixed when taken or empty). `order` defaults to the end of the part; "
-        'duplicate orders are allowed. Optional text fields accept "" and null.',
+        'duplicate orders are allowed. Optional text fields accept "" and null.' + VIDEO_ID_RULE,
     ),
     partial_update=extend_schema(
         request=LessonWriteSerializer,
         responses={200: LessonAuthorSerializer},
         description="Course tutors and admins. A new title re-derives the slug. `part` may "
-        "move the lesson to another part of a course the caller tutors.",
+        "move the lesson to another part of a course the caller tutors." + VIDEO_ID_RULE,
     ),
     destroy=extend_schema(description="Course tutors and admins."),
 )
@@ -405,6 +430,7 @@ class LessonViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         self._writable_part(data["part"])
+        _require_usable_video(request.user, data["part"].course, data.get("video_service_id"))
         lesson = services.lesson_create(**data)
         return self._author_response(lesson, status.HTTP_201_CREATED)
 
@@ -415,6 +441,10 @@ class LessonViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if "part" in data:
             self._writable_part(data["part"])
+        course = data["part"].course if "part" in data else lesson.part.course
+        _require_usable_video(
+            request.user, course, data.get("video_service_id"), lesson.video_service_id
+        )
         if data.get("order", 0) is None:
             data.pop("order")
         services.lesson_update(lesson=lesson, data=data)
