@@ -63,7 +63,9 @@ class LessonVideoOtpView(APIView):
             404: OpenApiResponse(
                 VideoErrorSerializer,
                 description="Unknown lesson, or a lesson of a draft course the caller "
-                "does not tutor.",
+                "may not see (a draft stays visible to its actively enrolled students, "
+                "course tutors and admins; a draft's free preview is no preview for "
+                "anyone else).",
             ),
             409: OpenApiResponse(
                 VideoErrorSerializer, description="`no_video`: the lesson has no video yet."
@@ -144,8 +146,8 @@ class UploadCredentialsView(APIView):
             401: OpenApiResponse(VideoErrorSerializer, description="Anonymous caller."),
             403: OpenApiResponse(
                 VideoErrorSerializer,
-                description="Not a tutor, or `lesson` belongs to a course the caller does "
-                "not tutor.",
+                description="Not a tutor (role tutor or admin; a demoted tutor is "
+                "not), or `lesson` belongs to a course the caller is no course tutor of.",
             ),
             404: OpenApiResponse(
                 VideoErrorSerializer,
