@@ -29,7 +29,7 @@ from core.exceptions import Conflict, Forbidden
 from courses.enrollments import EnrollmentRequired
 from courses.integrations import VdoCipherClient, VideoServiceError, VideoServiceUnavailable
 from courses.models import Lesson, VideoUpload
-from courses.selectors import user_may_watch, user_tutors_course
+from courses.selectors import user_has_tutor_role, user_may_watch, user_tutors_course
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def upload_credentials_issue(
     the lesson keeps the last. Each video is recorded with its uploader (`VideoUpload`),
     which is what lets the caller's courses use it on their lessons later.
     """
-    if user is None or not user.is_authenticated or not user.is_tutor:
+    if not user_has_tutor_role(user):
         raise Forbidden("Only tutors may upload videos.")
     if lesson is not None and not user_tutors_course(user, lesson.part.course):
         raise Forbidden("You do not tutor this lesson's course.")
