@@ -6,8 +6,16 @@ from django.utils.html import format_html
 
 from core.images import validate_image_upload
 from courses.integrations import VideoServiceUnavailable
-from courses.models import Category, Comment, Course, CoursePart, CoursePrice, Lesson
-from courses.selectors import category_list
+from courses.models import (
+    Category,
+    Comment,
+    Course,
+    CoursePart,
+    CoursePrice,
+    Lesson,
+    VideoUpload,
+)
+from courses.selectors import category_list, video_id_usable_on_course
 from courses.services import (
     CourseEmpty,
     course_publish,
@@ -218,7 +226,56 @@ class CourseAdmin(admin.ModelAdmin):
         self.message_user(request, f"{queryset.count()} course(s) unpublished.", messages.SUCCESS)
 
 
-class LessonInlineForm(forms.ModelForm):
+class LessonVideoIdFormMixin:
+    """The API's rule for `video_service_id` (`video_id_usable_on_course`) in the admin's
+    lesson forms. `request_user` and, for the inline, `parent_course` are set per request
+    by the admin classes below. Staff are admins, so today it always passes; it is here
+    so that the admin never becomes a second, looser copy of the rule."""
+
+    request_user = None
+    parent_course = None
+
+    def _lesson_course(self, cleaned: dict):
+        part = cleaned.get("part")
+        if part is not None:
+            return part.course
+        return self.parent_course
+
+    def clean(self):
+        cleaned = super().clean()
+        video_id = cleaned.get("video_service_id") or ""
+        current = "" if self.instance._state.adding else self.instance.video_service_id
+        if not video_id or video_id == current:
+            return cleaned
+        user, course = self.request_user, self._lesson_course(cleaned)
+        if course is None:
+            allowed = bool(user is not None and user.is_admin)
+        else:
+            allowed = video_id_usable_on_course(user=user, course=course, video_id=video_id)
+        if not allowed:
+            self.add_error(
+                "video_service_id",
+                "Not a video of this course: use one uploaded by one of its tutors or "
+                "already on one of its lessons.",
+            )
+        return cleaned
+
+
+class LessonAdminForm(LessonVideoIdFormMixin, forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = (
+            "part",
+            "title",
+            "description",
+            "order",
+            "duration",
+            "is_free_preview",
+            "video_service_id",
+        )
+
+
+class LessonInlineForm(LessonVideoIdFormMixin, forms.ModelForm):
     class Meta:
         model = Lesson
         fields = (
@@ -238,6 +295,15 @@ class LessonInline(admin.TabularInline):
     fields = ("order", "title", "slug", "duration", "is_free_preview", "video_service_id")
     readonly_fields = ("slug",)
     ordering = ("order", "created_at")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(
+            formset.form.__name__,
+            (formset.form,),
+            {"request_user": request.user, "parent_course": obj.course if obj else None},
+        )
+        return formset
 
 
 def _give_lessons_their_slugs(formset) -> None:
@@ -268,6 +334,7 @@ class CoursePartAdmin(admin.ModelAdmin):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
+    form = LessonAdminForm
     list_display = ("title", "part", "order", "duration", "is_free_preview", "slug")
     list_filter = ("is_free_preview", ("part__course", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "slug", "part__title", "part__course__title", "video_service_id")
@@ -276,6 +343,10 @@ class LessonAdmin(admin.ModelAdmin):
     readonly_fields = ("slug",)
     ordering = ("part__course__title", "part__order", "order")
     actions = ("sync_video_durations",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request_user": request.user})
 
     def save_model(self, request, obj, form, change):
         if not obj.slug or "title" in form.changed_data:
@@ -298,3 +369,19 @@ class LessonAdmin(admin.ModelAdmin):
             f"{result.failed} failed.",
             level,
         )
+
+
+@admin.register(VideoUpload)
+class VideoUploadAdmin(admin.ModelAdmin):
+    """Who asked VdoCipher for which video: a record, written only by the API."""
+
+    list_display = ("video_id", "uploaded_by", "created_at")
+    search_fields = ("video_id", "uploaded_by__email")
+    list_select_related = ("uploaded_by",)
+    readonly_fields = ("video_id", "uploaded_by", "created_at", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

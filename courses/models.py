@@ -134,6 +134,31 @@ class Lesson(BaseModel):
         return bool(self.video_service_id)
 
 
+class VideoUpload(BaseModel):
+    """Who asked VdoCipher for each video (POST vdocipher/upload-credentials/).
+
+    A lesson's `video_service_id` may only name a video uploaded by one of its course's
+    tutors or already on a lesson of that course (admins: any), so nobody can put another
+    course's paid video on a free preview. Videos on lessons before this table existed
+    have no row; they stay valid where they are.
+    """
+
+    video_id = models.CharField(max_length=64, unique=True)
+    # Kept when the uploader's account goes: the video still exists at VdoCipher.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="video_uploads",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.video_id
+
+
 class Enrollment(BaseModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"

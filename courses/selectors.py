@@ -1,8 +1,16 @@
 """Reads for the courses app: who may see which course, and who may watch which lesson.
 
-Visibility: a published course is visible to everyone; a draft only to its tutors and
-admins, everywhere (lists, details, parts, lessons, comments). Every lookup of a course,
-part or lesson by the API goes through these querysets, so a draft is a 404 to others.
+Visibility: a published course is visible to everyone; a draft (an unpublished course)
+to its course tutors, admins and the students with an active enrollment in it (unpublishing
+keeps paying students in; it only takes the course out of the catalogue), everywhere
+(details, parts, lessons, video, comments, progress). Every lookup of a course, part or
+lesson by the API goes through these querysets, so a draft is a 404 to everyone else,
+refunded (inactive) students included.
+
+*Course tutor*, the one rule for writing to a course and reading its statistics: in the
+course's `tutors` AND of role tutor or admin (`User.is_tutor`), or an admin. A tutor an
+admin demoted to student or user keeps the M2M row (history, the course card) but loses
+every tutor right at once; what they keep is what their enrollments give them.
 """
 
 from django.db.models import (
@@ -28,8 +36,15 @@ from courses.models import (
     Enrollment,
     Lesson,
     LessonCompletion,
+    VideoUpload,
 )
 from users.models import User
+
+
+def user_has_tutor_role(user) -> bool:
+    """Role tutor or admin (`is_staff` included): the half of *course tutor* that a
+    demotion takes away."""
+    return bool(user is not None and user.is_authenticated and user.is_tutor)
 
 
 def _tutors_course(user, course_ref: str = "pk") -> Exists:
@@ -38,14 +53,25 @@ def _tutors_course(user, course_ref: str = "pk") -> Exists:
     )
 
 
+def _actively_enrolled(user, course_ref: str = "pk") -> Exists:
+    return Exists(
+        Enrollment.objects.filter(course_id=OuterRef(course_ref), user_id=user.pk, is_active=True)
+    )
+
+
 def courses_visible_to(user) -> QuerySet[Course]:
-    """Published courses, plus the drafts the caller tutors; every course for admins."""
+    """Published courses, plus the drafts the caller tutors (as a course tutor: role
+    tutor) or is actively enrolled in; every course for admins. One query, whatever the
+    number of courses: the draft rule is two `EXISTS` subqueries."""
     courses = Course.objects.all()
-    if user is not None and user.is_authenticated:
-        if user.is_admin:
-            return courses
-        return courses.filter(Q(is_published=True) | _tutors_course(user))
-    return courses.filter(is_published=True)
+    if user is None or not user.is_authenticated:
+        return courses.filter(is_published=True)
+    if user.is_admin:
+        return courses
+    visible = Q(is_published=True) | _actively_enrolled(user)
+    if user_has_tutor_role(user):
+        visible |= _tutors_course(user)
+    return courses.filter(visible)
 
 
 def course_parts_visible_to(user) -> QuerySet[CoursePart]:
@@ -57,11 +83,12 @@ def lessons_visible_to(user) -> QuerySet[Lesson]:
 
 
 def user_tutors_course(user, course: Course) -> bool:
-    """Whether the caller is one of the course's tutors, or an admin.
+    """Whether the caller is a *course tutor*: one of the course's tutors with the role
+    tutor (or admin), or an admin. A demoted tutor (now a student or user) is not.
 
     Uses `course.tutors` from the prefetch cache when the queryset prefetched it.
     """
-    if user is None or not user.is_authenticated:
+    if not user_has_tutor_role(user):
         return False
     if user.is_admin:
         return True
@@ -81,6 +108,29 @@ def user_may_watch(user, lesson: Lesson) -> bool:
     if lesson.is_free_preview:
         return True
     return user_tutors_course(user, course) or user_is_enrolled(user, course)
+
+
+def video_id_usable_on_course(*, user, course: Course, video_id: str) -> bool:
+    """Whether `user` may put the VdoCipher video `video_id` on a lesson of `course`.
+
+    Yes for "" (no video), for admins, for a video one of the course's tutors uploaded
+    (recorded by `upload_credentials_issue`) and for a video already on a lesson of the
+    same course (moving or reusing it). Anything else would let a tutor show another
+    course's paid video, e.g. on a free preview. The caller decides that an unchanged
+    value on an existing lesson needs no check (videos set before uploads were recorded
+    stay where they are). Two indexed `EXISTS` queries at most.
+    """
+    if not video_id:
+        return True
+    if user is not None and user.is_authenticated and user.is_admin:
+        return True
+    uploaded_here = VideoUpload.objects.filter(
+        video_id=video_id, uploaded_by__taught_courses=course
+    ).exists()
+    return (
+        uploaded_here
+        or Lesson.objects.filter(part__course=course, video_service_id=video_id).exists()
+    )
 
 
 def progress_percent(completed: int, total: int) -> int:

@@ -28,8 +28,8 @@ from django.utils import timezone
 from core.exceptions import Conflict, Forbidden
 from courses.enrollments import EnrollmentRequired
 from courses.integrations import VdoCipherClient, VideoServiceError, VideoServiceUnavailable
-from courses.models import Lesson
-from courses.selectors import user_may_watch, user_tutors_course
+from courses.models import Lesson, VideoUpload
+from courses.selectors import user_has_tutor_role, user_may_watch, user_tutors_course
 
 logger = logging.getLogger(__name__)
 
@@ -123,17 +123,20 @@ def upload_credentials_issue(
     lesson points at the new video as soon as VdoCipher answers (the upload itself goes
     from the browser straight to VdoCipher). Every check is made before VdoCipher is
     called, so a refused request creates no video there. Calling twice makes two videos;
-    the lesson keeps the last.
+    the lesson keeps the last. Each video is recorded with its uploader (`VideoUpload`),
+    which is what lets the caller's courses use it on their lessons later.
     """
-    if user is None or not user.is_authenticated or not user.is_tutor:
+    if not user_has_tutor_role(user):
         raise Forbidden("Only tutors may upload videos.")
     if lesson is not None and not user_tutors_course(user, lesson.part.course):
         raise Forbidden("You do not tutor this lesson's course.")
     credentials = VdoCipherClient.from_settings().upload_credentials_create(
         title=title, folder_id=folder_id
     )
-    if lesson is not None:
-        lesson_video_attach(lesson=lesson, video_id=credentials["videoId"])
+    with transaction.atomic():
+        video_upload_record(video_id=credentials["videoId"], user=user)
+        if lesson is not None:
+            lesson_video_attach(lesson=lesson, video_id=credentials["videoId"])
     logger.info(
         "video.upload_credentials.issued",
         extra={
@@ -143,6 +146,13 @@ def upload_credentials_issue(
         },
     )
     return credentials
+
+
+def video_upload_record(*, video_id: str, user) -> VideoUpload:
+    """Record that `user` asked for the video `video_id`. VdoCipher makes a new id for
+    every call; should one come back twice, the first uploader stays."""
+    upload, _ = VideoUpload.objects.get_or_create(video_id=video_id, defaults={"uploaded_by": user})
+    return upload
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """HTTP for enrollment and progress: enrolling in a free course, listing enrollments,
 marking lessons done. The rules live in `courses/enrollments.py`."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -19,8 +20,13 @@ from courses.enrollments import (
     lesson_complete,
     lesson_uncomplete,
 )
-from courses.models import Course, Enrollment
-from courses.selectors import enrollments_visible_to, lessons_visible_to, progress_percent
+from courses.models import Enrollment
+from courses.selectors import (
+    courses_visible_to,
+    enrollments_visible_to,
+    lessons_visible_to,
+    progress_percent,
+)
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
@@ -40,7 +46,8 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 @extend_schema(
     description=(
         "List: the caller's active enrollments, newest first (admins too see only their "
-        "own here). Detail: its owner (even once refunded, `is_active` false rows stay "
+        "own here), drafts included: an unpublished course keeps its paying students. "
+        "Detail: its owner (even once refunded, `is_active` false rows stay "
         "readable to them) or an admin; anyone else gets 404."
     )
 )
@@ -64,7 +71,10 @@ class CourseEnrollView(APIView):
             201: EnrollmentSerializer,
             200: EnrollmentSerializer,
             402: OpenApiResponse(description="`payment_required`: buy it via payments/"),
-            404: OpenApiResponse(description="Unknown or draft course"),
+            404: OpenApiResponse(
+                description="Unknown or draft course (a draft answers 200 only to its "
+                "students with an active enrollment)"
+            ),
         },
         description=(
             "Enroll in a free course: 201 the new enrollment (a refunded enrollment is "
@@ -74,10 +84,14 @@ class CourseEnrollView(APIView):
         ),
     )
     def post(self, request, slug: str):
-        course = get_object_or_404(Course.objects.filter(is_published=True), slug=slug)
+        # A draft is visible to its active students (who get their enrollment back, 200)
+        # and to its course tutors, but nobody joins a draft: for them it stays a 404.
+        course = get_object_or_404(courses_visible_to(request.user), slug=slug)
         current = Enrollment.objects.filter(user=request.user, course=course, is_active=True)
         if current.exists():
             enrollment, granted_now = current.get(), False
+        elif not course.is_published:
+            raise Http404
         elif not course.is_free:
             raise PaymentRequired()
         else:

@@ -63,7 +63,9 @@ class LessonVideoOtpView(APIView):
             404: OpenApiResponse(
                 VideoErrorSerializer,
                 description="Unknown lesson, or a lesson of a draft course the caller "
-                "does not tutor.",
+                "may not see (a draft stays visible to its actively enrolled students, "
+                "course tutors and admins; a draft's free preview is no preview for "
+                "anyone else).",
             ),
             409: OpenApiResponse(
                 VideoErrorSerializer, description="`no_video`: the lesson has no video yet."
@@ -144,8 +146,8 @@ class UploadCredentialsView(APIView):
             401: OpenApiResponse(VideoErrorSerializer, description="Anonymous caller."),
             403: OpenApiResponse(
                 VideoErrorSerializer,
-                description="Not a tutor, or `lesson` belongs to a course the caller does "
-                "not tutor.",
+                description="Not a tutor (role tutor or admin; a demoted tutor is "
+                "not), or `lesson` belongs to a course the caller is no course tutor of.",
             ),
             404: OpenApiResponse(
                 VideoErrorSerializer,
@@ -163,7 +165,9 @@ class UploadCredentialsView(APIView):
             "fills durations still at 0 once VdoCipher knows the length). Everything is "
             "checked before VdoCipher is called; the request is not retried once sent, "
             "since each call creates a video there. `folderId` and `lesson` may be "
-            'omitted, `""` or null.'
+            'omitted, `""` or null. Every `videoId` handed out is recorded with the caller '
+            "as its uploader: a lesson's `video_service_id` (POST/PATCH `lessons/`) then "
+            "accepts it on any course the uploader tutors."
         ),
     )
     def post(self, request):

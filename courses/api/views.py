@@ -1,8 +1,10 @@
 """HTTP for the catalogue: categories, courses, course parts and lessons.
 
 Every lookup goes through the visibility selectors, so a draft (and its parts and
-lessons) is a 404 to everyone but its tutors and admins; writing then needs the course's
-tutor (403 otherwise). Views validate, call one service, and answer with the fresh object.
+lessons) is a 404 to everyone but its course tutors, admins and actively enrolled
+students; writing then needs a course tutor (403 otherwise): one of the course's tutors
+who still has the role tutor (or admin), or an admin. Views validate, call one service,
+and answer with the fresh object.
 """
 
 import uuid
@@ -41,6 +43,7 @@ from courses.selectors import (
     course_parts_visible_to,
     lessons_for,
     user_tutors_course,
+    video_id_usable_on_course,
 )
 from courses.video import lesson_playback
 from users.models import User
@@ -68,6 +71,21 @@ def _require_course_tutor(user, course) -> None:
         raise PermissionDenied("Only the course's tutors and admins may change it.")
 
 
+VIDEO_ID_REFUSED = (
+    "Not a video of this course: use one uploaded by one of its tutors "
+    "(vdocipher/upload-credentials/) or already on one of its lessons."
+)
+
+
+def _require_usable_video(user, course, video_id: str | None, current: str = "") -> None:
+    """400 on `video_service_id` unless the caller may put that video on `course`
+    (`courses.selectors.video_id_usable_on_course`); keeping the current one is fine."""
+    if not video_id or video_id == current:
+        return
+    if not video_id_usable_on_course(user=user, course=course, video_id=video_id):
+        raise serializers.ValidationError({"video_service_id": [VIDEO_ID_REFUSED]})
+
+
 class CourseContentPermissionsMixin:
     """Courses, parts and lessons: anyone reads what the visibility querysets let them
     see; tutors create; only the course's tutors (and admins) change or delete."""
@@ -78,6 +96,18 @@ class CourseContentPermissionsMixin:
         if self.action == "create":
             return [IsAuthenticated(), IsTutor()]
         return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
+
+
+DRAFT_RULE = (
+    " A draft (unpublished course) stays visible to its students with an active "
+    "enrollment, its course tutors and admins, and is a 404 to everyone else (a refunded "
+    "student included); it is never in the catalogue list."
+)
+COURSE_TUTOR_RULE = (
+    " *Course tutor*: one of the course's `tutors` whose role is still tutor or admin, or "
+    "an admin; a tutor an admin demoted to student or user gets 403 here (and keeps only "
+    "what an enrollment of theirs gives)."
+)
 
 
 # --- Categories -------------------------------------------------------------------------
@@ -140,8 +170,8 @@ COURSE_LIST_DESCRIPTION = (
 @extend_schema_view(
     list=extend_schema(description=COURSE_LIST_DESCRIPTION),
     retrieve=extend_schema(
-        description="Public for a published course; a draft is 404 to everyone but its "
-        "tutors and admins. `video_service_id` appears in lessons for tutors and admins."
+        description="Public for a published course." + DRAFT_RULE + " `video_service_id` "
+        "appears in lessons for course tutors and admins only."
     ),
     create=extend_schema(
         request=CourseWriteSerializer,
@@ -163,13 +193,14 @@ COURSE_LIST_DESCRIPTION = (
         "admin-only and replaces the list (403 when another caller changes it; the same "
         "list sent back is no change). Publishing needs a lesson "
         "(`course_empty`); `published_at` is set on the first publication and kept when "
-        "unpublished. `prices` replaces the other-currency prices. The slug never "
-        "changes. An empty body is a no-op.",
+        "unpublished (its active students keep access). `prices` replaces the "
+        "other-currency prices. The slug never changes. An empty body is a no-op."
+        + COURSE_TUTOR_RULE,
     ),
     destroy=extend_schema(
         description="Course tutors and admins. 409 `course_has_students` when the course "
         "has any enrollment (even refunded) or a completed order; pending and failed "
-        "orders are deleted with it."
+        "orders are deleted with it." + COURSE_TUTOR_RULE
     ),
 )
 class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
@@ -263,17 +294,19 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         description="The parts of a course the caller may see, by `order`. `course` is "
         "required (400 without it); a course the caller may not see gives an empty list.",
     ),
-    retrieve=extend_schema(description="Visible as its course is."),
+    retrieve=extend_schema(description="Visible as its course is." + DRAFT_RULE),
     create=extend_schema(
         description="A tutor of the course (403 for another tutor's course; 400 on "
         "`course` for a course the caller cannot see). `order` defaults to the end; "
-        "duplicate orders are allowed."
+        "duplicate orders are allowed." + COURSE_TUTOR_RULE
     ),
     partial_update=extend_schema(
         description="Course tutors and admins. `title`, `description`, `order`; the slug "
-        "and the course do not change."
+        "and the course do not change." + COURSE_TUTOR_RULE
     ),
-    destroy=extend_schema(description="Course tutors and admins. Deletes its lessons too."),
+    destroy=extend_schema(
+        description="Course tutors and admins. Deletes its lessons too." + COURSE_TUTOR_RULE
+    ),
 )
 class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     serializer_class = CoursePartSerializer
@@ -315,6 +348,15 @@ class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
 # --- Lessons ----------------------------------------------------------------------------
 
 
+VIDEO_ID_RULE = (
+    " `video_service_id` accepts only a VdoCipher video uploaded (through "
+    "`vdocipher/upload-credentials/`) by one of the course's tutors, or one already on a "
+    "lesson of the same course; admins may set any; anything else is a 400 on "
+    '`video_service_id`. `""` and null clear it; on PATCH the lesson\'s current value is '
+    "always accepted (lessons that had a video before uploads were recorded keep it)."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -327,8 +369,8 @@ class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     ),
     retrieve=extend_schema(
         responses=LessonDetailSerializer,
-        description="Public for a published course; a draft's lesson is 404 to others "
-        "than its tutors and admins. `otp`/`playbackInfo` are set when the caller may "
+        description="Public for a published course." + DRAFT_RULE + " `otp`/`playbackInfo` "
+        "are set when the caller may "
         "watch and the lesson has a video; `video_error` says why they are null when "
         "VdoCipher failed or is not configured (the page still answers 200).",
     ),
@@ -337,15 +379,19 @@ class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         responses={201: LessonAuthorSerializer},
         description="A tutor of the part's course. The slug follows the SPA's rule "
         "(suffixed when taken or empty). `order` defaults to the end of the part; "
-        'duplicate orders are allowed. Optional text fields accept "" and null.',
+        'duplicate orders are allowed. Optional text fields accept "" and null.'
+        + VIDEO_ID_RULE
+        + COURSE_TUTOR_RULE,
     ),
     partial_update=extend_schema(
         request=LessonWriteSerializer,
         responses={200: LessonAuthorSerializer},
         description="Course tutors and admins. A new title re-derives the slug. `part` may "
-        "move the lesson to another part of a course the caller tutors.",
+        "move the lesson to another part of a course the caller tutors."
+        + VIDEO_ID_RULE
+        + COURSE_TUTOR_RULE,
     ),
-    destroy=extend_schema(description="Course tutors and admins."),
+    destroy=extend_schema(description="Course tutors and admins." + COURSE_TUTOR_RULE),
 )
 class LessonViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
@@ -406,6 +452,7 @@ class LessonViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         self._writable_part(data["part"])
+        _require_usable_video(request.user, data["part"].course, data.get("video_service_id"))
         lesson = services.lesson_create(**data)
         return self._author_response(lesson, status.HTTP_201_CREATED)
 
@@ -416,6 +463,10 @@ class LessonViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if "part" in data:
             self._writable_part(data["part"])
+        course = data["part"].course if "part" in data else lesson.part.course
+        _require_usable_video(
+            request.user, course, data.get("video_service_id"), lesson.video_service_id
+        )
         if data.get("order", 0) is None:
             data.pop("order")
         services.lesson_update(lesson=lesson, data=data)

@@ -152,6 +152,7 @@ def test_unpublish_action(staff):
         "/admin/courses/coursepart/",
         "/admin/courses/lesson/",
         "/admin/courses/lesson/add/",
+        "/admin/courses/videoupload/",
     ],
 )
 def test_admin_pages_render(staff, url):

@@ -91,11 +91,15 @@ class CourseStatisticsView(APIView):
     @extend_schema(
         responses={
             200: COURSE_STATISTICS,
-            403: OpenApiResponse(description="Not one of the course's tutors"),
+            403: OpenApiResponse(
+                description="Not a course tutor: not one of the course's tutors, or one "
+                "whose role an admin changed away from tutor/admin"
+            ),
             404: OpenApiResponse(description="Unknown course, or a draft the caller cannot see"),
         },
         description=(
-            "Numbers for one course, for its tutors and admins. `students_count`: everyone "
+            "Numbers for one course, for its course tutors (in its tutors and still of "
+            "role tutor or admin) and admins. `students_count`: everyone "
             "who ever enrolled (refunded ones included); `active_students`: active "
             "enrollments; `completion_rate`: percentage (0 to 100, one decimal) of active "
             "students who finished every lesson; `monthly`: as in quick statistics. "

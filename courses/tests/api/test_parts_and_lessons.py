@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses.models import CoursePart, Lesson
+from courses.models import CoursePart, Lesson, VideoUpload
 from courses.tests.factories import CoursePartFactory, EnrollmentFactory, LessonFactory
 
 pytestmark = pytest.mark.django_db
@@ -430,8 +430,9 @@ def test_lesson_slug_collision_gets_a_suffix(course, make_client, course_tutor):
         ("admin_user", 200),
     ],
 )
-def test_lesson_patch_permissions(course, make_client, request, who, status):
+def test_lesson_patch_permissions(course, course_tutor, make_client, request, who, status):
     lesson = Lesson.objects.filter(part__course=course).first()
+    VideoUpload.objects.create(video_id="abc", uploaded_by=course_tutor)
 
     response = make_client(caller_for(request, who)).patch(
         f"{LESSONS}{lesson.slug}/", {"video_service_id": "abc"}
