@@ -163,7 +163,9 @@ COURSE_LIST_DESCRIPTION = (
         "list sent back is no change). Publishing needs a lesson "
         "(`course_empty`); `published_at` is set on the first publication and kept when "
         "unpublished. `prices` replaces the other-currency prices. The slug never "
-        "changes. An empty body is a no-op.",
+        "changes. An empty body is a no-op."
+        " A thumbnail (JPEG, PNG or WebP, decoded) is stored as `thumbnails/<uuid>.<ext>`, "
+        "`ext` from the decoded format; the uploaded file name is never used.",
     ),
     destroy=extend_schema(
         description="Course tutors and admins. 409 `course_has_students` when the course "
