@@ -89,3 +89,22 @@ def test_media_paths_out_of_media_root_or_missing_are_404(api_client, path):
     default_storage.save("avatars/present.png", ContentFile(b"x"))
 
     assert api_client.get(path).status_code == 404
+
+
+def test_every_file_field_of_ours_is_named_by_the_server():
+    """A new FileField/ImageField must be an UploadedImageField (or make its own case)."""
+    from django.apps import apps
+    from django.db import models
+
+    from core.images import UploadedImageField
+
+    ours = {"users", "core", "courses", "payments"}
+    file_fields = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField) and not isinstance(field, UploadedImageField)
+    ]
+
+    assert file_fields == []
