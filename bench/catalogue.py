@@ -120,7 +120,7 @@ def main() -> None:
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")  # as deployed: WhiteNoise serves it
         started = time.monotonic()
-        print(manage(env, "seed_demo", "--scale", str(args.scale)).splitlines()[0])
+        print(manage(env, "seed_demo", "--force", "--scale", str(args.scale)).splitlines()[0])
         print(f"seeded in {time.monotonic() - started:.1f}s")
         slugs = [f"scale-course-{i}" for i in range(1, args.scale + 1) if i % 10]
 

@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.images import validate_image_upload
 from courses.integrations import VideoServiceUnavailable
 from courses.models import (
     Category,
@@ -76,17 +74,9 @@ class CommentAdmin(admin.ModelAdmin):
 # SPA's rule (see courses.services), set when the lesson is saved.
 
 
-def _validated_thumbnail(form):
-    thumbnail = form.cleaned_data.get("thumbnail")
-    if thumbnail and hasattr(thumbnail, "content_type"):  # a new upload, not the stored file
-        try:
-            validate_image_upload(thumbnail)
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from exc
-    return thumbnail
-
-
 class CourseAdminForm(forms.ModelForm):
+    # `thumbnail` is an UploadedImageField: its form field decodes the upload as the API
+    # does, and the file is stored under a server-made name.
     class Meta:
         model = Course
         fields = (
@@ -100,9 +90,6 @@ class CourseAdminForm(forms.ModelForm):
             "is_published",
             "thumbnail",
         )
-
-    def clean_thumbnail(self):
-        return _validated_thumbnail(self)
 
 
 @admin.register(Category)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.images import UploadedImageField
 from core.money import SUPPORTED_CURRENCIES
 from eleven_tutors.base_model import BaseModel
 
@@ -33,7 +34,7 @@ class Course(BaseModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField(blank=True, default="")
-    thumbnail = models.ImageField(upload_to="thumbnails/", null=True, blank=True)
+    thumbnail = UploadedImageField(upload_to="thumbnails/", null=True, blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses"
     )

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "users",
     "core",
     "courses",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a refused admin login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eleven_tutors.urls"
@@ -310,3 +313,20 @@ if SENTRY_DSN:  # pragma: no cover - needs the optional sentry-sdk package and a
     except ImportError as exc:
         raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed") from exc
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
+
+# The admin login's rate limit (django-axes; see users/admin_login.py): failures counted
+# in the database per client IP and per account, admin logins only.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "users.admin_login.AdminOnlyAxesHandler"
+AXES_ONLY_ADMIN_SITE = True
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "users.admin_login.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "users.admin_login.login_username"
+AXES_LOCKOUT_CALLABLE = "users.admin_login.locked_out_response"
+AXES_RESET_ON_SUCCESS = True

@@ -3,9 +3,9 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.media import media_serve
 from courses.api import urls as courses_urls
 from payments.api import urls as payments_urls
 from payments.api.views import StripeWebhookView
@@ -39,10 +39,7 @@ urlpatterns = [
 if not settings.R2_ENABLED:
     # Media on local disk (development, or a single-box deployment without R2): the API
     # hands out absolute `/media/...` URLs, so they must answer whatever DEBUG says.
-    # Uploads are validated images; `serve` refuses paths outside MEDIA_ROOT.
-    def media_serve(request, path):
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
-
+    # `media_serve` sends the headers of the contract so no file can act as a page.
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", media_serve, name="media")]
 

@@ -8,6 +8,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from users.models import OnboardingAnswer, User
 
+# The login page says it is rate-limited (django-axes; see users.admin_login).
+admin.site.login_template = "admin/rate_limited_login.html"
+
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta:

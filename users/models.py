@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.images import UploadedImageField
 from eleven_tutors.base_model import BaseModel
 
 
@@ -63,7 +64,7 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     # null, not "", when absent: several users without a username must not collide.
     username = models.CharField(max_length=150, unique=True, null=True, blank=True)
     phone = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
-    avatar = models.ImageField(upload_to="avatars/", null=True, blank=True)
+    avatar = UploadedImageField(upload_to="avatars/", null=True, blank=True)
     bio = models.TextField(blank=True, default="")
     role = models.PositiveSmallIntegerField(choices=Role.choices, default=Role.USER, db_index=True)
     is_email_verified = models.BooleanField(default=False)

@@ -195,7 +195,8 @@ COURSE_LIST_DESCRIPTION = (
         "(`course_empty`); `published_at` is set on the first publication and kept when "
         "unpublished (its active students keep access). `prices` replaces the "
         "other-currency prices. The slug never changes. An empty body is a no-op."
-        + COURSE_TUTOR_RULE,
+        " A thumbnail (JPEG, PNG or WebP, decoded) is stored as `thumbnails/<uuid>.<ext>`, "
+        "`ext` from the decoded format; the uploaded file name is never used." + COURSE_TUTOR_RULE,
     ),
     destroy=extend_schema(
         description="Course tutors and admins. 409 `course_has_students` when the course "

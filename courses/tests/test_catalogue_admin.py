@@ -1,6 +1,8 @@
 """Staff build a whole course from the admin: course with prices and parts, then each
 part's lessons, then publish."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -203,3 +205,29 @@ def test_replacing_a_thumbnail_in_the_admin_deletes_the_old_file(
     assert course.thumbnail.name != old_name
     assert not default_storage.exists(old_name)
     assert default_storage.exists(course.thumbnail.name)
+
+
+def test_admin_names_a_png_thumbnail_sent_as_x_html_by_its_decode(staff):
+    upload = image_upload(name="x.html")
+    upload.content_type = "text/html"
+
+    response = staff.post(
+        "/admin/courses/course/add/",
+        {
+            "title": "Named",
+            "slug": "named",
+            "price": "0",
+            "currency": "usd",
+            "thumbnail": upload,
+            **_management("prices", 0),
+            **_management("parts", 0),
+        },
+    )
+
+    assert response.status_code == 302
+    name = Course.objects.get(slug="named").thumbnail.name
+    assert re.fullmatch(r"thumbnails/[0-9a-f]{32}\.png", name)
+    served = staff.get(f"/media/{name}")
+    assert served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"

@@ -110,6 +110,8 @@ class MeView(APIView):
             "verification email; the same email in another case is no change. `avatar`: a "
             "JPEG/PNG/WebP file (multipart) up to 5 MB and 4096x4096 replaces it; JSON `null` "
             'removes it; a string (the current URL, or `""`) is ignored.'
+            " The file is stored as `avatars/<uuid>.<ext>` (`ext` from the decoded format: "
+            "jpg, png or webp); the uploaded file name is never used."
         ),
     )
     def patch(self, request):

@@ -4,6 +4,10 @@ Idempotent: accounts, categories and courses are found by their email or slug an
 created when missing, so running it again changes nothing. Universities come from a data
 migration, not from here.
 
+It creates a superuser whose password is in this file, so it refuses to run unless
+DEBUG is on (`make run` sets DJANGO_DEBUG=True) or `--force` says the caller means it (the
+benchmark, which seeds a throwaway database under production settings).
+
 `--scale N` makes sure N extra generated courses (3 parts of 4 lessons each) exist,
 inserted with bulk_create in a handful of queries per batch: 10,000 courses take seconds
 on SQLite.
@@ -13,7 +17,8 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -81,8 +86,18 @@ class Command(BaseCommand):
             default=0,
             help="Also make sure N generated courses with parts and lessons exist.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run with DEBUG off too (creates accounts with the well-known demo passwords).",
+        )
 
-    def handle(self, *args, scale: int = 0, **options) -> None:
+    def handle(self, *args, scale: int = 0, force: bool = False, **options) -> None:
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                "seed_demo creates a superuser whose password is published in the source; "
+                "it only runs with DJANGO_DEBUG=True (development) or with --force."
+            )
         with transaction.atomic():
             admin = self._user("admin@demo.11tutors.com", "Demo", "Admin", Role.ADMIN)
             categories = self._categories()

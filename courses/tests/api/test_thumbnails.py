@@ -2,6 +2,7 @@
 media or R2 through the S3 API), the old file deleted when replaced."""
 
 import io
+import re
 import socket
 import struct
 import zlib
@@ -177,3 +178,56 @@ def test_r2_upload_url_and_replacement(
     body = client.get_object(Bucket=bucket, Key=second_key)["Body"].read()
     assert body[:8] == b"\x89PNG\r\n\x1a\n"
     assert io.BytesIO(body).getbuffer().nbytes > 0
+
+
+def test_r2_stores_the_decoded_content_type_under_a_server_name(
+    course, make_client, course_tutor, r2_storage
+):
+    client, bucket = r2_storage
+    upload = image_upload(name="x.html", fmt="WEBP")
+    upload.content_type = "text/html"
+
+    response = make_client(course_tutor).patch(
+        detail(course), {"thumbnail": upload}, format="multipart"
+    )
+
+    assert response.status_code == 200
+    key = Course.objects.get(pk=course.pk).thumbnail.name
+    assert re.fullmatch(r"thumbnails/[0-9a-f]{32}\.webp", key)
+    assert client.head_object(Bucket=bucket, Key=key)["ContentType"] == "image/webp"
+
+
+# --- Server-made names: no upload is ever stored or served as a page -------------------
+
+
+@pytest.mark.parametrize("client_name", ["x.html", "x.svg", "x", "../../x.png", "x.png.html"])
+def test_thumbnail_is_named_by_the_server_and_served_as_an_image(
+    course, make_client, course_tutor, client_name
+):
+    upload = image_upload(name=client_name, fmt="PNG")
+    upload.content_type = "text/html"
+
+    response = make_client(course_tutor).patch(
+        detail(course), {"thumbnail": upload}, format="multipart"
+    )
+
+    assert response.status_code == 200
+    name = Course.objects.get(pk=course.pk).thumbnail.name
+    assert re.fullmatch(r"thumbnails/[0-9a-f]{32}\.png", name)
+    served = make_client(None).get(f"/media/{name}")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_course_create_names_the_thumbnail_from_its_decode(make_client, course_tutor):
+    upload = image_upload(name="cover.png", fmt="JPEG")
+
+    response = make_client(course_tutor).post(
+        "/api/courses/courses/", {"title": "Named", "thumbnail": upload}, format="multipart"
+    )
+
+    assert response.status_code == 201, response.json()
+    name = Course.objects.get(slug=response.json()["slug"]).thumbnail.name
+    assert re.fullmatch(r"thumbnails/[0-9a-f]{32}\.jpg", name)
