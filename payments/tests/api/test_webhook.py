@@ -1,7 +1,7 @@
 import json
-import uuid
 import threading
 import time
+import uuid
 from decimal import Decimal
 
 import pytest
