@@ -8,10 +8,11 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from courses.models import Course
 from courses.tests.factories import CourseFactory
 from payments import services
 from payments.models import Order, PaymentStatus
-from users.tests.factories import UserFactory
+from users.tests.factories import TutorFactory, UserFactory
 
 URL = "/api/payments/payments/"
 
@@ -21,16 +22,16 @@ def _race(target, count: int) -> list:
     outcomes: list = []
     lock = threading.Lock()
 
-    def run():
+    def run(index):
         try:
             barrier.wait()
-            outcome = target()
+            outcome = target(index)
             with lock:
                 outcomes.append(outcome)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -50,7 +51,7 @@ def test_simultaneous_checkouts_share_one_order_and_session(
     buyer, course = UserFactory(), CourseFactory()
     double = stripe_checkout_double(delay=1.0)
 
-    def buy():
+    def buy(_index):
         response = make_client(buyer).post(URL, {"course_id": str(course.id)}, format="json")
         return response.status_code, response.json()
 
@@ -135,3 +136,32 @@ def test_retry_of_a_stale_sessionless_order_uses_a_new_key(
     assert list(double.bodies) == [f"checkout-{stale.id}-2"]
     stale.refresh_from_db()
     assert stale.checkout_expires_at > timezone.now() + timedelta(minutes=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+def test_checkout_and_course_deletion_at_once(make_client, stripe_keys, stripe_checkout_double):
+    # given a tutor deleting a course at the moment a buyer starts paying for it
+    tutor = TutorFactory()
+    course = CourseFactory(tutors=[tutor])
+    buyer = UserFactory()
+    stripe_checkout_double(delay=0.3)
+
+    def act(index):
+        if index == 0:
+            response = make_client(buyer).post(URL, {"course_id": str(course.id)}, format="json")
+            return "checkout", response.status_code
+        response = make_client(tutor).delete(f"/api/courses/courses/{course.slug}/")
+        return "delete", response.status_code
+
+    # when both run at once
+    outcome = dict(_race(act, 2))
+
+    # then one of them wins cleanly: never a 500, never a paid checkout for a lost course
+    if outcome["delete"] == 204:
+        assert outcome["checkout"] == 404
+        assert not Order.objects.exists()
+    else:
+        assert outcome == {"checkout": 201, "delete": 409}
+        assert Course.objects.filter(pk=course.pk).exists()
