@@ -26,7 +26,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core.exceptions import ServiceError
@@ -168,16 +167,13 @@ def _checkout_order_reserve(*, user: User, course: Course, amount: Decimal, curr
 
 
 def _checkout_attempt_abandon(*, order: Order) -> None:
-    """Stripe failed for this attempt: the order stays (its id may already be with
-    another client) and its next checkout starts a new attempt with a new key, since
+    """Stripe failed for this attempt. The order stays (its id may already be with a
+    twin client); its expiry is cleared, so it no longer counts as an open checkout
+    (course deletion) and the next checkout starts a new attempt with a new key, since
     Stripe replays a failed answer for the old one."""
     Order.objects.filter(
         pk=order.pk, checkout_session_id__isnull=True, checkout_attempt=order.checkout_attempt
-    ).update(
-        checkout_attempt=F("checkout_attempt") + 1,
-        checkout_expires_at=_checkout_expiry(),
-        updated_at=timezone.now(),
-    )
+    ).update(checkout_expires_at=None, updated_at=timezone.now())
 
 
 def _checkout_session_request(*, order: Order, params: dict) -> dict:
