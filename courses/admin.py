@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.exceptions import ServiceError
 from courses.integrations import VideoServiceUnavailable
 from courses.models import (
     Category,
@@ -16,6 +19,8 @@ from courses.models import (
 from courses.selectors import category_list, video_id_usable_on_course
 from courses.services import (
     CourseEmpty,
+    course_delete,
+    course_delete_blocker,
     course_publish,
     course_unpublish,
     lesson_unique_slug,
@@ -190,6 +195,35 @@ class CourseAdmin(admin.ModelAdmin):
                 f"“{course}” was saved as a draft: {CourseEmpty.default_detail}",
                 messages.WARNING,
             )
+
+    # Deleting goes through `course_delete`, as the API does: its rules (students, open
+    # checkouts) are shown on the confirmation page instead of Django's own protected-
+    # object list, and the orders that may go are deleted with the course.
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        blocked = [
+            f"{course}: {blocker.detail}"
+            for course in objs
+            if (blocker := course_delete_blocker(course)) is not None
+        ]
+        return deleted, counts, perms_needed, blocked
+
+    def delete_model(self, request, obj):
+        course_delete(course=obj)
+
+    def delete_queryset(self, request, queryset):
+        for course in queryset:
+            try:
+                course_delete(course=course)
+            except ServiceError as exc:  # changed after the confirmation page
+                self.message_user(request, f"{course} not deleted: {exc.detail}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ServiceError as exc:  # the state changed after the confirmation page
+            self.message_user(request, f"Not deleted: {exc.detail}", messages.ERROR)
+            return redirect(reverse("admin:courses_course_change", args=[object_id]))
 
     @admin.action(description="Publish the selected courses")
     def publish_courses(self, request, queryset):

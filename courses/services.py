@@ -7,7 +7,8 @@ Rules kept here, whoever calls (API, admin actions, seed_demo):
   are re-derived when the title changes.
 - A course is published only when it has at least one lesson; `published_at` is set on
   the first publication and kept afterwards.
-- A course with students (any enrollment, or a completed order) is never deleted.
+- A course with students (any enrollment, or a completed order) is never deleted, nor
+  one with a checkout that can still be paid.
 """
 
 import re
@@ -200,19 +201,39 @@ def course_unpublish(*, course: Course) -> Course:
     return course_update(course=course, data={"is_published": False})
 
 
+def course_delete_blocker(course: Course) -> ServiceError | None:
+    """Why `course` cannot be deleted now (the error `course_delete` would raise), or None."""
+    from payments.exceptions import CourseHasOpenCheckouts
+    from payments.models import Order, PaymentStatus
+
+    if course_has_students(course):
+        return CourseHasStudents()
+    # A pending order whose session can still be paid (or is being created: its
+    # `checkout_expires_at` is set before Stripe is asked): deleting would take a
+    # buyer's money for a course that is gone.
+    if Order.objects.filter(
+        course=course, status=PaymentStatus.PENDING, checkout_expires_at__gt=timezone.now()
+    ).exists():
+        return CourseHasOpenCheckouts()
+    return None
+
+
 @transaction.atomic
 def course_delete(*, course: Course) -> None:
-    """Delete a course nobody has bought or joined (409 `course_has_students` otherwise).
+    """Delete a course nobody has bought or joined (409 `course_has_students` otherwise)
+    and nobody is paying for right now (409 `course_has_open_checkouts`).
 
-    Orders that never completed (pending, failed) go with it: they hold no money and
-    would otherwise block the deletion. The course row is locked first so an enrollment
-    cannot slip in between the check and the delete.
+    Orders that never completed and can no longer be paid (failed, or pending with an
+    expired session) go with it: they hold no money and would otherwise block the
+    deletion. The course row is locked first so an enrollment or a new checkout cannot
+    slip in between the check and the delete (a checkout locks it too).
     """
     from payments.models import Order, Payment
 
     Course.objects.select_for_update().filter(pk=course.pk).first()
-    if course_has_students(course):
-        raise CourseHasStudents()
+    blocker = course_delete_blocker(course)
+    if blocker is not None:
+        raise blocker
     thumbnail = course.thumbnail.name if course.thumbnail else ""
     try:
         with transaction.atomic():

@@ -83,12 +83,26 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(admin.ModelAdmin):
-    """The event log is evidence: nobody edits or deletes it by hand."""
+    """The event log is evidence: nobody edits or deletes it by hand. Events flagged
+    `needs_review` name one of our orders that could not be found."""
 
-    list_display = ["stripe_id", "type", "result", "created_at", "processed_at"]
-    list_filter = ["type", "result", ("created_at", admin.DateFieldListFilter)]
+    list_display = ["stripe_id", "type", "result", "needs_review", "created_at", "processed_at"]
+    list_filter = [
+        "needs_review",
+        "type",
+        "result",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["stripe_id", "type"]
-    readonly_fields = ["stripe_id", "type", "payload", "result", "processed_at", "created_at"]
+    readonly_fields = [
+        "stripe_id",
+        "type",
+        "payload",
+        "result",
+        "needs_review",
+        "processed_at",
+        "created_at",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request) -> bool:

@@ -39,3 +39,25 @@ class CourseNotFound(NotFound):
 class PaymentNotRefundable(Conflict):
     code = "payment_not_refundable"
     default_detail = "Only a completed payment can be refunded."
+
+
+class CheckoutInProgress(Conflict):
+    """Another request is creating this order's Checkout Session right now (Stripe said
+    409 `idempotency_key_in_use` for as long as we waited); asking again is safe."""
+
+    code = "checkout_in_progress"
+    default_detail = "A checkout for this course is being prepared; please try again."
+
+
+class CourseHasOpenCheckouts(Conflict):
+    """A course with a pending order whose Checkout Session can still be paid."""
+
+    code = "course_has_open_checkouts"
+    default_detail = (
+        "Someone is paying for this course right now; unpublish it, and delete it once "
+        "their checkout has ended."
+    )
+
+
+class CheckoutKeyInUse(PaymentServiceError):
+    """Stripe: another request with the same idempotency key is still being processed."""

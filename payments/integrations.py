@@ -14,7 +14,11 @@ from typing import Any
 import stripe
 from django.conf import settings
 
-from payments.exceptions import PaymentServiceError, PaymentServiceUnavailable
+from payments.exceptions import (
+    CheckoutKeyInUse,
+    PaymentServiceError,
+    PaymentServiceUnavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +87,38 @@ def checkout_session_create(*, params: dict, idempotency_key: str) -> dict:
         logger.warning(
             "payments.stripe.checkout_failed",
             extra={"idempotency_key": idempotency_key, "error": str(exc)},
+        )
+        if _key_in_use(exc):
+            raise CheckoutKeyInUse() from exc
+        raise PaymentServiceError() from exc
+    return _as_dict(session)
+
+
+def _key_in_use(exc: stripe.StripeError) -> bool:
+    """Stripe's 409 for an idempotency key whose first request is still running."""
+    return exc.http_status == 409 or exc.code == "idempotency_key_in_use"
+
+
+def checkout_session_expire(*, session_id: str) -> dict | None:
+    """Expire an open Checkout Session so it can no longer be paid.
+
+    Returns the expired session, or None when Stripe answers 400 (the session is not
+    open any more: already paid, expired, or unknown), which is what we wanted anyway.
+    """
+    client = _client()
+    try:
+        session = client.v1.checkout.sessions.expire(
+            session_id, options={"idempotency_key": f"expire-{session_id}"}
+        )
+    except stripe.StripeError as exc:
+        if exc.http_status == 400:
+            logger.info(
+                "payments.stripe.expire_not_open",
+                extra={"session_id": session_id, "error": str(exc)},
+            )
+            return None
+        logger.warning(
+            "payments.stripe.expire_failed", extra={"session_id": session_id, "error": str(exc)}
         )
         raise PaymentServiceError() from exc
     return _as_dict(session)

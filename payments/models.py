@@ -36,6 +36,8 @@ class Order(BaseModel):
         max_length=255, null=True, blank=True, db_index=True
     )
     checkout_url = models.TextField(blank=True, default="")
+    # Chosen once per attempt, before Stripe is asked, and sent as the session's
+    # `expires_at`: every request under one idempotency key carries identical parameters.
     checkout_expires_at = models.DateTimeField(null=True, blank=True)
     # Bumped for each new Checkout Session of this order: part of Stripe's idempotency key.
     checkout_attempt = models.PositiveIntegerField(default=0)
@@ -80,6 +82,9 @@ class StripeEvent(BaseModel):
     payload = models.JSONField()
     processed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=100, blank=True, default="")
+    # An event that names one of our orders which cannot be found: kept for staff, and
+    # `processed_at` stays empty so Stripe's retry of it is applied again.
+    needs_review = models.BooleanField(default=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,7 +12,12 @@ import uuid
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import SearchFilter
@@ -199,9 +204,20 @@ COURSE_LIST_DESCRIPTION = (
         "`ext` from the decoded format; the uploaded file name is never used." + COURSE_TUTOR_RULE,
     ),
     destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                description="`course_has_students`; `course_has_open_checkouts` (a pending "
+                "order's Checkout Session has not expired yet)"
+            ),
+        },
         description="Course tutors and admins. 409 `course_has_students` when the course "
-        "has any enrollment (even refunded) or a completed order; pending and failed "
-        "orders are deleted with it." + COURSE_TUTOR_RULE
+        "has any enrollment (even refunded) or a completed order; 409 "
+        "`course_has_open_checkouts` while a pending order's Checkout Session has not "
+        "expired (someone may be paying right now: unpublish the course and delete it "
+        "once the session has expired). Failed orders and pending ones whose session "
+        "expired are deleted with it. The admin's delete follows the same rules."
+        + COURSE_TUTOR_RULE,
     ),
 )
 class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):

@@ -22,7 +22,7 @@ from payments.api.serializers import (
 )
 from payments.models import Order
 from payments.selectors import orders_owned_by, orders_visible_to
-from payments.services import checkout_start, stripe_event_process
+from payments.services import ORDER_MISSING, checkout_start, stripe_event_process
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,10 @@ class CheckoutView(APIView):
             200: FreeEnrollmentResponseSerializer,
             400: OpenApiResponse(description="`currency_not_available`, `amount_below_minimum`"),
             404: OpenApiResponse(description="Draft or unknown course"),
-            409: OpenApiResponse(description="`already_enrolled`"),
+            409: OpenApiResponse(
+                description="`already_enrolled`; `checkout_in_progress` (a twin request is "
+                "still creating this order's session: retry)"
+            ),
             502: OpenApiResponse(description="`payment_service_error`"),
             503: OpenApiResponse(description="`payment_service_unavailable`"),
         },
@@ -46,7 +49,12 @@ class CheckoutView(APIView):
             "has more than 5 minutes to live returns that session (201, same order). A "
             "price under Stripe's minimum charge is 400 `amount_below_minimum`. Checks run "
             "in this order: course (404), enrollment (409), free course (200, whatever the "
-            "`currency`), currency (400), minimum (400), Stripe key (503)."
+            "`currency`), currency (400), minimum (400), Stripe key (503). Two requests at "
+            "once for the same course, currency and price share one order and one session "
+            "(both 201 with the same `order_id`); if the twin is still talking to Stripe "
+            "after a few seconds, 409 `checkout_in_progress`. When Stripe fails (502) the "
+            "order is kept, pending without a session, and the next request reuses it "
+            "under a new idempotency key; an `order_id` is never deleted."
         ),
     )
     def post(self, request):
@@ -140,6 +148,12 @@ class StripeWebhookView(APIView):
         responses={
             200: OpenApiResponse(description="Applied, repeated, or ignored"),
             400: OpenApiResponse(description="`invalid_signature` or `invalid_payload`"),
+            409: OpenApiResponse(
+                description="`order_not_found`: the event names one of our orders (its "
+                "`client_reference_id` or `metadata.order_id`) that does not exist. The "
+                "event is kept and flagged for review in the admin, and applied again "
+                "when Stripe retries it."
+            ),
             503: OpenApiResponse(
                 description="`payment_service_unavailable`: no webhook secret configured "
                 "(Stripe keeps retrying until one is)"
@@ -149,7 +163,15 @@ class StripeWebhookView(APIView):
             "Stripe's webhook endpoint (also at `stripe/webhook/` and `/webhook/`). The "
             "`Stripe-Signature` header is checked against `STRIPE_WEBHOOK_SECRET` with a "
             "5-minute tolerance; a bad or missing signature or an unparsable body is 400 and "
-            "changes nothing. Each event id is applied once; unknown types answer 200."
+            "changes nothing. Each event id is applied once; unknown types answer 200. "
+            "Events of one order may come in any order and end in the same state as in "
+            "the natural one: a `charge.refunded` before its completion leaves the order "
+            "and a payment `refunded` and nobody enrolled, and the completion that follows "
+            "changes nothing; an expiry after a completion changes nothing. A charge is "
+            "matched by `metadata.order_id`, then by its PaymentIntent. A second paid "
+            "order for a course the buyer already paid for is completed, flagged for "
+            "review and refunded through Stripe; fulfilling an order expires the buyer's "
+            "other open sessions for that course."
         ),
     )
     def post(self, request):
@@ -170,4 +192,13 @@ class StripeWebhookView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         result = stripe_event_process(event=event)
+        if result == ORDER_MISSING:
+            # Not handled: Stripe retries it, and staff see it flagged in the admin.
+            return Response(
+                {
+                    "detail": "This event names an order that does not exist.",
+                    "code": "order_not_found",
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response({"received": True, "result": result})

@@ -3,8 +3,10 @@
 import hashlib
 import hmac
 import json
+import threading
 import time
 import uuid
+from urllib.parse import parse_qs
 
 import pytest
 import responses
@@ -84,3 +86,82 @@ def checkout_session_reply(session_id: str = "cs_test_abc", **overrides) -> dict
     }
     reply.update(overrides)
     return reply
+
+
+class StripeCheckoutDouble:
+    """`POST /v1/checkout/sessions` as Stripe documents its idempotency keys.
+
+    - The first request under a key creates a session (slowly: `delay` seconds, so a
+      twin request really overlaps it) and its answer is kept for the key.
+    - A later request with the same key and the same parameters gets that answer again.
+    - The same key with different parameters → 400 `idempotency_error`.
+    - The same key while its first request is still running → 409
+      `idempotency_key_in_use` (`busy` makes the first N requests of a key see a twin in
+      flight, for tests without threads).
+    """
+
+    def __init__(self, *, delay: float = 0.0, busy: int = 0):
+        self.delay = delay
+        self.busy = busy
+        self.lock = threading.Lock()
+        self.answers: dict[str, tuple[str, dict]] = {}
+        self.in_flight: set[str] = set()
+        self.bodies: dict[str, list[str]] = {}
+        self.created: list[str] = []
+        self.refused: list[int] = []
+
+    @staticmethod
+    def _error(status: int, code: str | None, message: str):
+        error = {"type": "idempotency_error", "message": message}
+        if code:
+            error["code"] = code
+        return status, {"Content-Type": "application/json"}, json.dumps({"error": error})
+
+    def __call__(self, request):
+        key = request.headers.get("Idempotency-Key", "")
+        body = request.body.decode() if isinstance(request.body, bytes) else request.body
+        with self.lock:
+            self.bodies.setdefault(key, []).append(body)
+            if key in self.answers:
+                first_body, reply = self.answers[key]
+                if first_body != body:
+                    self.refused.append(400)
+                    return self._error(
+                        400,
+                        None,
+                        "Keys for idempotent requests can only be used with the same "
+                        "parameters they were first used with.",
+                    )
+                return 200, {"Idempotent-Replayed": "true"}, json.dumps(reply)
+            if key in self.in_flight or len(self.bodies[key]) <= self.busy:
+                self.refused.append(409)
+                return self._error(
+                    409,
+                    "idempotency_key_in_use",
+                    "There is currently another in-progress request using this key.",
+                )
+            self.in_flight.add(key)
+        time.sleep(self.delay)
+        form = {k: v[0] for k, v in parse_qs(body).items()}
+        session_id = f"cs_test_{uuid.uuid4().hex}"
+        reply = checkout_session_reply(session_id, expires_at=int(form["expires_at"]))
+        with self.lock:
+            self.answers[key] = (body, reply)
+            self.in_flight.discard(key)
+            self.created.append(session_id)
+        return 200, {}, json.dumps(reply)
+
+
+@pytest.fixture
+def stripe_checkout_double(stripe_http):
+    def install(**options) -> StripeCheckoutDouble:
+        double = StripeCheckoutDouble(**options)
+        stripe_http.add_callback(
+            responses.POST,
+            f"{STRIPE_BASE}/v1/checkout/sessions",
+            callback=double,
+            content_type="application/json",
+        )
+        return double
+
+    return install

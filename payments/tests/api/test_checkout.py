@@ -254,21 +254,33 @@ def test_no_stripe_key_is_503_and_no_order(make_client, user):
         {"status": 200, "body": "not json"},
     ],
 )
-def test_stripe_failure_is_502_and_leaves_nothing(
+def test_stripe_failure_is_502_and_keeps_the_order_for_a_new_attempt(
     make_client, user, stripe_keys, stripe_http, failure
 ):
-    # given Stripe failing
+    # given Stripe failing once
     course = CourseFactory()
     stripe_http.add(responses.POST, SESSIONS, **failure)
+    client = make_client(user)
 
     # when
-    response = make_client(user).post(URL, {"course_id": str(course.id)})
+    response = client.post(URL, {"course_id": str(course.id)})
 
-    # then 502 and no half-made order
+    # then 502; the order stays pending without a session (its id may be out), nobody
+    # is enrolled
     assert response.status_code == 502
     assert response.json()["code"] == "payment_service_error"
-    assert Order.objects.count() == 0
+    order = Order.objects.get()
+    assert order.status == PaymentStatus.PENDING
+    assert order.checkout_session_id is None
     assert not Enrollment.objects.exists()
+
+    # and when Stripe works again, the same order gets a session under a new key
+    stripe_http.replace(responses.POST, SESSIONS, json=checkout_session_reply("cs_retry"))
+    again = client.post(URL, {"course_id": str(course.id)})
+    assert again.status_code == 201
+    assert again.json()["order_id"] == str(order.id)
+    assert again.json()["checkout_session_id"] == "cs_retry"
+    assert stripe_http.calls[-1].request.headers["Idempotency-Key"] == f"checkout-{order.id}-2"
 
 
 def test_anonymous_is_401(api_client):
@@ -362,7 +374,7 @@ def test_reply_without_usable_expires_at_still_reused(
     assert len(stripe_http.calls) == 1
 
 
-def test_reply_without_session_id_is_502_and_leaves_no_order(
+def test_reply_without_session_id_is_502_and_keeps_a_sessionless_order(
     make_client, user, stripe_keys, stripe_http
 ):
     stripe_http.add(responses.POST, SESSIONS, json={"object": "checkout.session"})
@@ -371,7 +383,9 @@ def test_reply_without_session_id_is_502_and_leaves_no_order(
 
     assert response.status_code == 502
     assert response.json()["code"] == "payment_service_error"
-    assert Order.objects.count() == 0
+    order = Order.objects.get()
+    assert (order.status, order.checkout_session_id) == (PaymentStatus.PENDING, None)
+    assert order.checkout_expires_at is None  # no open checkout: the next one is a new attempt
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 import json
 import threading
 import time
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -534,24 +535,58 @@ def test_realistic_event_with_several_signatures_fulfils(api_client, stripe_keys
 
 
 @pytest.mark.django_db
-def test_realistic_event_for_unknown_order_is_200(api_client, stripe_keys):
+def test_event_naming_a_missing_order_is_flagged_and_retried(api_client, stripe_keys):
+    # given Stripe's event for an order id of ours that does not exist (yet)
     order = OrderFactory()
+    missing = uuid.UUID("00000000-0000-0000-0000-0000000000aa")
     event = stripe_session_event(
-        order,
-        id="cs_test_not_ours",
-        client_reference_id="00000000-0000-0000-0000-000000000000",
-        metadata={},
+        order, id="cs_test_not_here", client_reference_id=str(missing), metadata={}
     )
     body = json.dumps(event).encode()
 
+    # when it is delivered
     response = api_client.post(
         "/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
     )
 
-    assert response.status_code == 200
+    # then it is not answered as handled: 409, kept, flagged for review, nothing changed
+    assert response.status_code == 409
+    assert response.json()["code"] == "order_not_found"
+    record = StripeEvent.objects.get()
+    assert (record.needs_review, record.result, record.processed_at) == (
+        True,
+        "order_missing",
+        None,
+    )
     order.refresh_from_db()
     assert order.status == PaymentStatus.PENDING
-    assert StripeEvent.objects.get().result == "order_not_found"
+
+    # and Stripe's retry, once the order exists, is applied (not taken as a duplicate)
+    OrderFactory(id=missing, user=order.user, course=order.course, checkout_session_id=None)
+    retry = api_client.post(
+        "/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+    )
+    assert retry.status_code == 200
+    assert retry.json()["result"] == "fulfilled"
+    record.refresh_from_db()
+    assert record.needs_review is False and record.processed_at is not None
+    assert Order.objects.get(pk=missing).status == PaymentStatus.COMPLETED
+
+
+@pytest.mark.django_db
+def test_refund_naming_a_missing_order_is_flagged(api_client, stripe_keys):
+    charge = {
+        "id": "ch_x",
+        "object": "charge",
+        "payment_intent": "pi_unknown",
+        "refunded": True,
+        "metadata": {"order_id": "00000000-0000-0000-0000-0000000000bb"},
+    }
+
+    response = post_event(api_client, make_event("charge.refunded", charge))
+
+    assert response.status_code == 409
+    assert StripeEvent.objects.get().needs_review is True
 
 
 @pytest.mark.django_db
