@@ -260,14 +260,10 @@ def _course_tutors_prefetch() -> Prefetch:
 
 
 def course_has_students(course: Course) -> bool:
-    """Any enrollment (even a refunded, inactive one) or completed order: money and
-    history hang on the course, so it can only be unpublished, never deleted."""
-    from payments.models import Order, PaymentStatus
-
-    return (
-        Enrollment.objects.filter(course=course).exists()
-        or Order.objects.filter(course=course, status=PaymentStatus.COMPLETED).exists()
-    )
+    """Any enrollment, even a refunded (inactive) one: history hangs on the course, so it
+    can only be unpublished, never deleted. Every completed order has enrolled its buyer,
+    so this is answered from enrollments (payments' deletion hook checks orders too)."""
+    return Enrollment.objects.filter(course=course).exists()
 
 
 # --- Tutor directory -------------------------------------------------------------------

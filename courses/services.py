@@ -13,6 +13,8 @@ Rules kept here, whoever calls (API, admin actions, seed_demo):
 
 import re
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
@@ -201,35 +203,48 @@ def course_unpublish(*, course: Course) -> Course:
     return course_update(course=course, data={"is_published": False})
 
 
-def course_delete_blocker(course: Course) -> ServiceError | None:
-    """Why `course` cannot be deleted now (the error `course_delete` would raise), or None."""
-    from payments.exceptions import CourseHasOpenCheckouts
-    from payments.models import Order, PaymentStatus
+@dataclass(frozen=True)
+class CourseDeletionHook:
+    """What an app above courses (payments: orders) says about deleting a course.
 
+    Apps depend one way, so courses cannot import the rows that point at a course from
+    above; instead those apps register a hook at start-up (their `AppConfig.ready`).
+    `blocker` returns the error that forbids the deletion now, or None; `release` deletes
+    that app's own rows of the course, inside `course_delete`'s transaction, with the
+    course row locked."""
+
+    blocker: Callable[[Course], ServiceError | None]
+    release: Callable[[Course], None]
+
+
+_course_deletion_hooks: list[CourseDeletionHook] = []
+
+
+def course_deletion_hook_register(hook: CourseDeletionHook) -> None:
+    if hook not in _course_deletion_hooks:
+        _course_deletion_hooks.append(hook)
+
+
+def course_delete_blocker(course: Course) -> ServiceError | None:
+    """Why `course` cannot be deleted now (the error `course_delete` would raise), or None:
+    any enrollment, even a refunded one (409 `course_has_students`), or what a registered
+    hook says (payments: a completed order, a checkout that can still be paid)."""
     if course_has_students(course):
         return CourseHasStudents()
-    # A pending order whose session can still be paid (or is being created: its
-    # `checkout_expires_at` is set before Stripe is asked): deleting would take a
-    # buyer's money for a course that is gone.
-    if Order.objects.filter(
-        course=course, status=PaymentStatus.PENDING, checkout_expires_at__gt=timezone.now()
-    ).exists():
-        return CourseHasOpenCheckouts()
+    for hook in _course_deletion_hooks:
+        if (blocker := hook.blocker(course)) is not None:
+            return blocker
     return None
 
 
 @transaction.atomic
 def course_delete(*, course: Course) -> None:
-    """Delete a course nobody has bought or joined (409 `course_has_students` otherwise)
-    and nobody is paying for right now (409 `course_has_open_checkouts`).
-
-    Orders that never completed and can no longer be paid (failed, or pending with an
-    expired session) go with it: they hold no money and would otherwise block the
-    deletion. The course row is locked first so an enrollment or a new checkout cannot
-    slip in between the check and the delete (a checkout locks it too).
+    """Delete a course nobody has joined and no registered hook holds on to (see
+    `course_delete_blocker`). The course row is locked first, so an enrollment or a new
+    checkout (which locks it too) cannot slip in between the check and the delete; the
+    hooks then delete their own rows of the course (payments: orders that never completed
+    and can no longer be paid) in the same transaction.
     """
-    from payments.models import Order, Payment
-
     Course.objects.select_for_update().filter(pk=course.pk).first()
     blocker = course_delete_blocker(course)
     if blocker is not None:
@@ -237,8 +252,8 @@ def course_delete(*, course: Course) -> None:
     thumbnail = course.thumbnail.name if course.thumbnail else ""
     try:
         with transaction.atomic():
-            Payment.objects.filter(order__course=course).delete()
-            Order.objects.filter(course=course).delete()
+            for hook in _course_deletion_hooks:
+                hook.release(course)
             course.delete()
     except (ProtectedError, IntegrityError) as exc:
         raise CourseHasStudents() from exc

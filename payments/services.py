@@ -32,12 +32,14 @@ from core.exceptions import ServiceError
 from core.money import minimum_charge_minor, quantize_amount, to_minor_units
 from courses.enrollments import enrollment_grant, enrollment_revoke
 from courses.models import Course, CoursePrice, Enrollment
+from courses.services import CourseHasStudents
 from payments import integrations
 from payments.exceptions import (
     AlreadyEnrolled,
     AmountBelowMinimum,
     CheckoutInProgress,
     CheckoutKeyInUse,
+    CourseHasOpenCheckouts,
     CourseNotFound,
     CurrencyNotAvailable,
     PaymentNotRefundable,
@@ -618,3 +620,28 @@ def _checkout_session_close(*, order_id, session_id: str) -> None:
         Order.objects.filter(pk=order_id, status=PaymentStatus.PENDING).update(
             status=PaymentStatus.FAILED, updated_at=timezone.now()
         )
+
+
+# --- Course deletion ---------------------------------------------------------------------
+#
+# Courses cannot see orders (apps depend one way), so payments tells `course_delete` what
+# its orders mean for a deletion: registered in `PaymentsConfig.ready`.
+
+
+def course_orders_blocker(course: Course) -> ServiceError | None:
+    """A completed order (409 `course_has_students`: money hangs on the course), or a
+    pending order whose session can still be paid or is being created right now (409
+    `course_has_open_checkouts`: deleting would take a buyer's money for a course that is
+    gone; its `checkout_expires_at` is set before Stripe is asked)."""
+    orders = Order.objects.filter(course=course)
+    if orders.filter(status=PaymentStatus.COMPLETED).exists():
+        return CourseHasStudents()
+    if orders.filter(status=PaymentStatus.PENDING, checkout_expires_at__gt=timezone.now()).exists():
+        return CourseHasOpenCheckouts()
+    return None
+
+
+def course_orders_delete(course: Course) -> None:
+    """Orders that never completed and can no longer be paid go with their course."""
+    Payment.objects.filter(order__course=course).delete()
+    Order.objects.filter(course=course).delete()
