@@ -5,8 +5,8 @@ import threading
 
 import pytest
 from django.db import connection
-from rest_framework.exceptions import ValidationError
 
+from core.exceptions import InvalidInput
 from core.tests.factories import UniversityFactory
 from users import services
 from users.models import OnboardingAnswer, User
@@ -52,7 +52,7 @@ def test_concurrent_registrations_of_one_email_make_one_user():
 
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
     error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, ValidationError) and "email" in error.detail
+    assert isinstance(error, InvalidInput) and "email" in error.errors
     assert User.objects.filter(email="race@example.com").count() == 1
 
 
