@@ -8,6 +8,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from payments.api.views import StripeWebhookView
 
+# The admin's branding, in the one place the admin site is wired in.
+admin.site.site_header = "11Tutors"
+admin.site.site_title = "11Tutors"
+admin.site.index_title = "11Tutors"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/auth/", include("users.api.urls")),
