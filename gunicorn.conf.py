@@ -64,7 +64,8 @@ logconfig_dict = {
     },
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Off: its line has the query string (tokens, emails); the app's line replaces it.
+        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
     "root": {"handlers": [], "level": "WARNING"},
 }

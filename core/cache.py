@@ -5,6 +5,9 @@ optimisation, not the source of truth. When Redis does not answer, a read is a m
 a write does nothing, so throttles let requests through and pages are built from the
 database. The outage is logged once per process (`core.cache.unavailable`), and its end
 once (`core.cache.recovered`); redis-py reconnects on its own, so nothing needs a restart.
+After a failure, calls skip Redis for `RETRY_SECONDS` and answer the fallback at once, so
+a Redis that hangs (rather than refuses) costs one timeout every few seconds per worker,
+not one per cache call.
 
 The readiness check (`GET /api/core/health/`) still reports the cache: it writes a key
 and reads it back, which fails while writes are dropped.
@@ -12,6 +15,7 @@ and reads it back, which fails while writes are dropped.
 
 import logging
 import threading
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -20,6 +24,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+RETRY_SECONDS = 2.0
 
 
 class _Outage:
@@ -28,9 +33,15 @@ class _Outage:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.down = False
+        self.retry_at = 0.0
+
+    def skip(self) -> bool:
+        """True while Redis failed less than RETRY_SECONDS ago: don't wait on it again."""
+        return self.down and time.monotonic() < self.retry_at
 
     def failed(self, operation: str, exc: Exception) -> None:
         with self._lock:
+            self.retry_at = time.monotonic() + RETRY_SECONDS
             if self.down:
                 return
             self.down = True
@@ -54,6 +65,8 @@ outage = _Outage()
 
 def _tolerant(operation: str, fallback):
     def method(self, *args, **kwargs):
+        if outage.skip():
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
         try:
             result = getattr(super(TolerantRedisCache, self), operation)(*args, **kwargs)
         except UNAVAILABLE as exc:

@@ -285,7 +285,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "11Tutors API",
     "DESCRIPTION": (
         "Backend of the 11Tutors learning marketplace. Authenticate with "
-        "`Authorization: Bearer <access>`; a missing, expired or malformed token is 401."
+        "`Authorization: Bearer <access>`; a missing, expired or malformed token is 401. "
+        "Every response carries `X-Request-ID`: the request's own when it sends a sane one "
+        "(1 to 128 characters of letters, digits and `._:-`), else a generated id; every "
+        "log line of the request carries it too."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

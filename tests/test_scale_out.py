@@ -431,6 +431,27 @@ def test_a_stripe_event_replayed_to_the_other_instance_changes_nothing(a, b):
     assert StripeEvent.objects.count() == 1
 
 
+def test_app_servers_log_one_json_access_line_per_request_without_the_query(a):
+    marker = uuid.uuid4().hex
+
+    response = a.get(
+        f"/api/core/universities/?search=secret-{marker}",
+        headers={"X-Request-ID": f"req-{marker}"},
+    )
+
+    assert response.headers["X-Request-ID"] == f"req-{marker}"
+    lines = _wait(
+        lambda: [e for e in a.log_events() if e.get("request_id") == f"req-{marker}"],
+        timeout=5,
+        what="the access line",
+    )
+    [access] = [line for line in lines if line["logger"] == "http.access"]
+    assert access["path"] == "/api/core/universities/"
+    assert (access["method"], access["status"], access["user_id"]) == ("GET", 200, None)
+    assert f"secret-{marker}" not in a.log()
+    assert not any(line.get("logger") == "gunicorn.access" for line in a.log_events())
+
+
 # --- Faults ---------------------------------------------------------------------------
 
 

@@ -267,16 +267,21 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture(autouse=True)
+def _no_outage_left_behind():
+    """The outage state is per process: leave none to the next test."""
+    yield
+    tolerant_cache.outage.down = False
+    tolerant_cache.outage.retry_at = 0.0
+
+
 @pytest.fixture
 def down_redis_cache(settings):
     """The production cache backend pointed at a port where nothing listens."""
     location = f"redis://127.0.0.1:{_closed_port()}/0"
-    backend = TolerantRedisCache(
+    return TolerantRedisCache(
         location, {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     )
-    tolerant_cache.outage.down = False
-    yield backend
-    tolerant_cache.outage.down = False
 
 
 def test_a_down_redis_is_a_miss_and_writes_do_nothing(down_redis_cache, caplog):
@@ -313,3 +318,25 @@ def test_throttles_pass_and_the_api_answers_while_redis_is_down(api_client, sett
     assert set(codes) == {202}
     assert health.status_code == 503
     assert health.json()["cache"] == "error"
+
+
+def test_after_a_failure_redis_is_not_waited_on_again_for_a_moment(down_redis_cache, monkeypatch):
+    # given: one failed call
+    assert down_redis_cache.get("k") is None
+    calls = []
+    monkeypatch.setattr(
+        "django.core.cache.backends.redis.RedisCache.get",
+        lambda *args, **kwargs: calls.append(args),
+    )
+
+    # when: more calls within RETRY_SECONDS
+    results = [down_redis_cache.get("k", "miss") for _ in range(5)]
+
+    # then: answered from the fallback without touching Redis
+    assert results == ["miss"] * 5
+    assert calls == []
+
+    # and once the moment has passed, Redis is asked again
+    tolerant_cache.outage.retry_at = 0.0
+    down_redis_cache.get("k")
+    assert len(calls) == 1
