@@ -11,6 +11,7 @@ writes is committed and visible to them) and a private `redis-server` on a free 
 stopping it never touches the machine's Redis. PostgreSQL only: skipped on SQLite.
 """
 
+import ctypes
 import hashlib
 import hmac
 import json
@@ -69,6 +70,16 @@ def _wait(predicate, *, timeout: float, what: str, interval: float = 0.1):
 # --- Processes ------------------------------------------------------------------------
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the test process dies, however it dies
+    (finalizers do not run when pytest is killed), so no server outlives the tests."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:  # not Linux: the finalizers still stop the servers
+        pass
+
+
 class RedisServer:
     """A private redis-server on a free loopback port, which the tests stop and restart."""
 
@@ -106,6 +117,7 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         _wait(self._answers, timeout=START_TIMEOUT, what="redis-server")
 
@@ -169,6 +181,7 @@ class AppServer:
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
         _wait(self._live, timeout=START_TIMEOUT, what=f"gunicorn {self.name}", interval=0.2)
 
