@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=True
 
-.PHONY: run test lint format check-deploy bench
+.PHONY: run serve test lint format check-deploy bench
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,14 @@ run: $(BIN)/activate
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
 	$(DEV) $(BIN)/python manage.py runserver 0.0.0.0:8000
+
+## Production start (settings from the environment or .env): migrate, collect the static
+## files WhiteNoise serves, then gunicorn with the repo's gunicorn.conf.py (PORT, WEB_CONCURRENCY).
+## `exec` so gunicorn receives the process manager's signals (SIGTERM: graceful stop).
+serve: $(BIN)/activate
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	exec $(BIN)/gunicorn -c gunicorn.conf.py eleven_tutors.wsgi
 
 ## Lint, then the whole test suite (SQLite unless DATABASE_URL points elsewhere)
 test: $(BIN)/activate lint

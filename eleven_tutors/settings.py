@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "axes",
+    # Swagger UI's files served from our own static files, not a CDN (works offline).
+    "drf_spectacular_sidecar",
     "users",
     "core",
     "courses",
@@ -78,6 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, redirects and errors included, carries the request id and
+    # gets one JSON access log line.
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -119,12 +124,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 
 REDIS_URL = env("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = float(env("REDIS_TIMEOUT_SECONDS", "1"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that degrades to a miss (reads) or a no-op (writes)
+            # while Redis is down, so throttles pass and the API keeps answering.
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "11tutors",
+            # Fail fast when Redis does not answer rather than hold a worker.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -200,7 +213,7 @@ if BEHIND_TLS_PROXY:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # The health check is probed over plain HTTP by load balancers.
-    SECURE_REDIRECT_EXEMPT = [r"^api/core/health/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^api/core/health/$", r"^api/core/health/live/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -275,12 +288,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "11Tutors API",
     "DESCRIPTION": (
         "Backend of the 11Tutors learning marketplace. Authenticate with "
-        "`Authorization: Bearer <access>`; a missing, expired or malformed token is 401."
+        "`Authorization: Bearer <access>`; a missing, expired or malformed token is 401. "
+        "Every response carries `X-Request-ID`: the request's own when it sends a sane one "
+        "(1 to 128 characters of letters, digits and `._:-`), else a generated id; every "
+        "log line of the request carries it too."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN, no internet needed.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Outside services. Without keys the video and payment routes answer 503.
@@ -297,13 +317,26 @@ STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "20"))
 STRIPE_CHECKOUT_TTL_MINUTES = env_int("STRIPE_CHECKOUT_TTL_MINUTES", 60)
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+# One JSON object per line on stdout, each carrying the request id (core/logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"json": {"()": "core.logging.JSONFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Our access line replaces Django's "Not Found"/"Bad Request" request warnings
+        # (which carry the query string) and runserver's plain-text lines.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }
 
 SENTRY_DSN = env("SENTRY_DSN")

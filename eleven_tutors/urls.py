@@ -16,6 +16,12 @@ from users.api import urls as users_urls
 # lower app: the tutor's own page (courses) and dashboard (payments) under /api/auth/,
 # the tutor directory (courses) under /api/, course statistics (payments) under
 # /api/courses/.
+
+# The admin's branding, in the one place the admin site is wired in.
+admin.site.site_header = "11Tutors"
+admin.site.site_title = "11Tutors"
+admin.site.index_title = "11Tutors"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(

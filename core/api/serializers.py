@@ -13,3 +13,7 @@ class HealthSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="`ok`, or `error` when any part fails")
     database = serializers.CharField(help_text="`ok` or `error`")
     cache = serializers.CharField(help_text="`ok` or `error`")
+
+
+class LivenessSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="always `ok`")

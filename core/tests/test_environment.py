@@ -5,11 +5,13 @@ import re
 from django.conf import settings
 
 SETTINGS_FILE = settings.BASE_DIR / "eleven_tutors" / "settings.py"
+# gunicorn's settings (`make serve`) read the environment the same way.
+GUNICORN_CONFIG = settings.BASE_DIR / "gunicorn.conf.py"
 ENV_EXAMPLE = settings.BASE_DIR / ".env.example"
 
 
 def _variables_read_by_settings() -> set[str]:
-    source = SETTINGS_FILE.read_text()
+    source = SETTINGS_FILE.read_text() + GUNICORN_CONFIG.read_text()
     return set(re.findall(r"\benv(?:_bool|_int|_list)?\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
 
 

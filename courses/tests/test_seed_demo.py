@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: idempotent demo data, and `--scale N` for benchmarks."""
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -67,6 +68,50 @@ def test_refuses_without_debug_or_force(settings):
 def test_runs_with_debug_on(settings):
     settings.DEBUG = True
 
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
 
     assert User.objects.filter(email="admin@demo.11tutors.com", is_superuser=True).exists()
+
+
+def test_seed_demo_gives_courses_and_accounts_real_generated_images(settings):
+    from PIL import Image
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    thumbnails = set(Course.objects.values_list("thumbnail", flat=True))
+    avatars = set(
+        User.objects.filter(email__endswith="@demo.11tutors.com").values_list("avatar", flat=True)
+    )
+
+    # every demo course and account has a stored PNG named <folder>/<uuid>.png
+    assert "" not in thumbnails and None not in thumbnails
+    assert "" not in avatars and None not in avatars
+    for name in thumbnails | avatars:
+        assert re.fullmatch(r"(thumbnails|avatars)/[0-9a-f]{32}\.png", name), name
+        with Image.open(settings.MEDIA_ROOT / name) as image:
+            assert image.format == "PNG"
+    course = Course.objects.get(slug="python-from-scratch")
+    with Image.open(course.thumbnail.path) as image:
+        assert image.size == (640, 360)
+        assert len(image.getcolors(maxcolors=100_000) or []) > 1  # text was drawn
+
+    # a second run makes no new files
+    files = sorted(p.name for p in settings.MEDIA_ROOT.rglob("*.png"))
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert sorted(p.name for p in settings.MEDIA_ROOT.rglob("*.png")) == files
+    assert set(Course.objects.values_list("thumbnail", flat=True)) == thumbnails
+
+
+def test_scale_reuses_a_few_thumbnails_instead_of_one_per_course(settings):
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    demo_files = len(list(settings.MEDIA_ROOT.rglob("*.png")))
+
+    call_command("seed_demo", scale=30, force=True, stdout=io.StringIO())
+    call_command("seed_demo", scale=40, force=True, stdout=io.StringIO())
+
+    generated = Course.objects.filter(slug__startswith="scale-course-")
+    shared = set(generated.values_list("thumbnail", flat=True))
+    assert generated.count() == 40
+    assert 1 <= len(shared) <= 6 and "" not in shared
+    assert len(list(settings.MEDIA_ROOT.rglob("*.png"))) == demo_files + len(shared)
+    for name in shared:
+        assert (settings.MEDIA_ROOT / name).exists()

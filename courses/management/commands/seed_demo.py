@@ -11,13 +11,22 @@ benchmark, which seeds a throwaway database under production settings).
 `--scale N` makes sure N extra generated courses (3 parts of 4 lessons each) exist,
 inserted with bulk_create in a handful of queries per batch: 10,000 courses take seconds
 on SQLite.
+
+Courses get a generated thumbnail and accounts an avatar (Pillow: a coloured image with
+the title or the initials), stored through the model fields like an upload, so the demo
+and the SPA show real images. Only missing images are made, so a second run adds none.
+Generated `--scale` courses share a pool of a few thumbnails instead of one each.
 """
 
+import hashlib
+import io
 import time
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +83,31 @@ COURSES = [
 ]  # fmt: skip
 SCALE_PREFIX = "scale-course-"
 SCALE_PARTS, SCALE_LESSONS = 3, 4
+SCALE_THUMBNAILS = 6
+THUMBNAIL_SIZE, AVATAR_SIZE = (640, 360), (256, 256)
+
+
+def demo_image(text: str, size: tuple[int, int]) -> ContentFile:
+    """A PNG of `size` in a colour derived from `text`, with `text` drawn in its middle."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    digest = hashlib.sha256(text.encode()).digest()
+    background = tuple(64 + byte % 128 for byte in digest[:3])
+    image = Image.new("RGB", size, background)
+    draw = ImageDraw.Draw(image)
+    try:  # Pillow's bundled scalable font, when Pillow has FreeType
+        font = ImageFont.load_default(size=max(16, size[1] // 6))
+    except (TypeError, OSError):
+        font = ImageFont.load_default()
+    draw.text((size[0] / 2, size[1] / 2), text, fill="white", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    # The stored name follows the upload rule: a uuid, the format's extension.
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.png")
+
+
+def initials(user: User) -> str:
+    return f"{user.first_name[:1]}{user.last_name[:1]}".upper()
 
 
 class Command(BaseCommand):
@@ -105,6 +139,7 @@ class Command(BaseCommand):
             students = [self._user(e, f, la, Role.STUDENT) for e, f, la in STUDENTS]
             courses = self._courses(categories, tutors)
             self._enroll(students[0], courses["python-from-scratch"])
+            self._images([admin, *tutors, *students], courses.values())
         if scale > 0:
             started = time.monotonic()
             created = self._scale(scale, categories, tutors)
@@ -178,6 +213,41 @@ class Command(BaseCommand):
             courses[slug] = course
         return courses
 
+    def _images(self, users, courses) -> None:
+        """Avatars and thumbnails where missing, stored through the fields as uploads are.
+
+        Only the image column is written: the objects in hand may be older than their
+        rows (an enrollment just counted a student, upgraded a role).
+        """
+        for user in users:
+            if not user.avatar:
+                image = demo_image(initials(user), AVATAR_SIZE)
+                user.avatar.save(image.name, image, save=False)
+                User.objects.filter(pk=user.pk).update(avatar=user.avatar.name)
+        for course in courses:
+            if not course.thumbnail:
+                image = demo_image(course.title, THUMBNAIL_SIZE)
+                course.thumbnail.save(image.name, image, save=False)
+                Course.objects.filter(pk=course.pk).update(thumbnail=course.thumbnail.name)
+
+    def _scale_thumbnails(self) -> list[str]:
+        """A few stored thumbnails the generated courses share (made once, then reused)."""
+        existing = list(
+            Course.objects.filter(slug__startswith=SCALE_PREFIX)
+            .exclude(thumbnail="")
+            .values_list("thumbnail", flat=True)
+            .distinct()[:SCALE_THUMBNAILS]
+        )
+        if existing:
+            return existing
+        field = Course._meta.get_field("thumbnail")
+        names = []
+        for index in range(SCALE_THUMBNAILS):
+            image = demo_image(f"Generated {index + 1}", THUMBNAIL_SIZE)
+            name = field.generate_filename(Course(), image.name)
+            names.append(field.storage.save(name, image))
+        return names
+
     def _lesson_slug(self, title: str, course_slug: str) -> str:
         slug = lesson_slug_base(title)
         if Lesson.objects.filter(slug=slug).exists():
@@ -194,6 +264,9 @@ class Command(BaseCommand):
             Course.objects.filter(slug__startswith=SCALE_PREFIX).values_list("slug", flat=True)
         )
         wanted = [i for i in range(1, n + 1) if f"{SCALE_PREFIX}{i}" not in existing]
+        if not wanted:
+            return 0
+        thumbnails = self._scale_thumbnails()
         now = timezone.now()
         through = Course.tutors.through
         for start in range(0, len(wanted), batch):
@@ -209,6 +282,7 @@ class Command(BaseCommand):
                         is_published=i % 10 != 0,
                         published_at=now - timedelta(minutes=i) if i % 10 else None,
                         students_count=i % 50,
+                        thumbnail=thumbnails[i % len(thumbnails)],
                     )
                     for i in wanted[start : start + batch]
                 ]
