@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it (core/limits.py).
+    "core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -181,8 +183,11 @@ if R2_ENABLED:
     }
 
 # Uploads: thumbnails and avatars are at most 5 MB; leave headroom for multipart overhead.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# A body over MAX_REQUEST_BYTES is 413 `request_too_large` before it is read; Django's own
+# limits follow it, so no accepted body is ever spooled to disk.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 6 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS_SIDE = 4096
 
@@ -225,16 +230,13 @@ EMAIL_BACKEND = env(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["users.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "core.parsers.JSONObjectParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only; the routes that take a file add multipart themselves (elsewhere 415).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONObjectParser"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "core.limits.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

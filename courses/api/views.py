@@ -13,10 +13,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import SearchFilter
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.limits import BoundedSearchFilter
+from core.parsers import JSONObjectParser
 from courses import services
 from courses.api.serializers import (
     CategorySerializer,
@@ -176,7 +178,10 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filterset_class = CourseFilter
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    filter_backends = [DjangoFilterBackend, BoundedSearchFilter, StableOrderingFilter]
+    # Only create and PATCH take a file (`thumbnail`); a form body elsewhere is 415.
+    parser_classes = [JSONObjectParser, MultiPartParser]
+    multipart_actions = ("create", "partial_update")
     search_fields = [
         "title",
         "description",
