@@ -94,6 +94,11 @@ def search_terms(text: str) -> list[str]:
 class BoundedSearchFilter(SearchFilter):
     """DRF's `search`, cut to the first 10 words and 200 characters."""
 
+    search_description = (
+        f"Words to match, all of them; only the first {SEARCH_MAX_WORDS} words of the first "
+        f"{SEARCH_MAX_CHARS} characters are used."
+    )
+
     def get_search_terms(self, request):
         return search_terms(request.query_params.get(self.search_param, ""))
 
@@ -218,3 +223,28 @@ class PlainDecimalFormField(forms.DecimalField):
 
 class PlainNumberFilter(django_filters.NumberFilter):
     field_class = PlainDecimalFormField
+
+
+# --- OpenAPI ----------------------------------------------------------------------------
+
+LIMIT_RESPONSES = {
+    "400": "Validation errors by field; `parse_error` for malformed JSON, JSON nested deeper "
+    "than 32 levels or an integer Python refuses to parse (over 4,300 digits).",
+    "413": "`request_too_large`: the body is over `MAX_REQUEST_BYTES` (6 MB by default); "
+    "refused before it is read.",
+    "415": "`unsupported_media_type`: the body is not JSON (multipart only where a file is "
+    "taken: course create and PATCH, profile PATCH).",
+}
+
+
+def schema_add_limit_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation that takes a body documents
+    the Limits' 400, 413 and 415 (an operation's own description of them is kept)."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status_code, description in LIMIT_RESPONSES.items():
+                responses.setdefault(status_code, {"description": description})
+    return result

@@ -274,12 +274,24 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "11Tutors API",
     "DESCRIPTION": (
         "Backend of the 11Tutors learning marketplace. Authenticate with "
-        "`Authorization: Bearer <access>`; a missing, expired or malformed token is 401."
+        "`Authorization: Bearer <access>`; a missing, expired or malformed token is 401.\n\n"
+        "Limits: a body over `MAX_REQUEST_BYTES` (6 MB) is 413 `request_too_large` before it "
+        "is read; multipart only where a file is taken (course create and PATCH, profile "
+        "PATCH), elsewhere 415 `unsupported_media_type`; JSON nested deeper than 32 levels is "
+        "400 `parse_error`; a number sent as a string is at most 32 characters and never in "
+        "exponent notation (400 on the field, `page` and `page_size` included); `search` uses "
+        "its first 10 words and 200 characters; text longer than its column is 400 on the "
+        "field; a malformed or over-long `uid`/`token` is 400 `invalid_token`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    # Every operation with a body documents the Limits' 400 parse_error, 413 and 415.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.limits.schema_add_limit_responses",
+    ],
 }
 
 # Outside services. Without keys the video and payment routes answer 503.

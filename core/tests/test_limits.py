@@ -289,3 +289,19 @@ def test_a_search_past_ten_words_ignores_the_rest(api_client):
     response = api_client.get("/api/courses/courses/", {"search": " ".join(words)})
 
     assert [item["id"] for item in response.json()["results"]] == [str(course.pk)]
+
+
+# --- Documentation ----------------------------------------------------------------------
+
+
+def test_the_schema_documents_413_and_415_on_operations_with_a_body(admin_user, make_client):
+    schema = make_client(admin_user).get("/api/schema/?format=json").json()
+
+    create = schema["paths"]["/api/courses/courses/"]["post"]["responses"]
+    search = [
+        parameter
+        for parameter in schema["paths"]["/api/courses/courses/"]["get"]["parameters"]
+        if parameter["name"] == "search"
+    ]
+    assert {"413", "415"} <= set(create)
+    assert "first 10 words" in search[0]["description"]

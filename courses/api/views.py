@@ -151,8 +151,11 @@ COURSE_LIST_DESCRIPTION = (
         "comes from the title. Only `title` is required (price defaults to 0, a free "
         "course; currency to usd). `is_published: true` is refused with `course_empty` "
         "(a new course has no lessons). A paid price is at least Stripe's minimum charge "
-        "and has no more decimals than its currency. In a multipart form, `prices` is a "
-        "JSON string. An entry of `prices` in the default currency is ignored (the "
+        "and has no more decimals than its currency; in bhd, jod, kwd, omr and tnd its third "
+        "decimal is 0 (Stripe charges those in steps of 0.010). Each entry of `prices` obeys "
+        "the same rules, and a paid course has no free currency (an extra price of 0 is a "
+        "400 on `prices`). In a multipart form, `prices` is a JSON string (at most 32 "
+        "levels deep). An entry of `prices` in the default currency is ignored (the "
         "default price is `price`).",
     ),
     partial_update=extend_schema(
@@ -164,7 +167,9 @@ COURSE_LIST_DESCRIPTION = (
         "admin-only and replaces the list (403 when another caller changes it; the same "
         "list sent back is no change). Publishing needs a lesson "
         "(`course_empty`); `published_at` is set on the first publication and kept when "
-        "unpublished. `prices` replaces the other-currency prices. The slug never "
+        "unpublished. `prices` replaces the other-currency prices (same price rules as "
+        "on create; making a course paid while a stored extra price is 0 is a 400 on "
+        "`prices`). The slug never "
         "changes. An empty body is a no-op.",
     ),
     destroy=extend_schema(
