@@ -107,13 +107,13 @@ class BoundedSearchFilter(SearchFilter):
 
 
 def request_too_large_response() -> JsonResponse:
-    limit = settings.MAX_REQUEST_BYTES
+    """The same answer as `core.exceptions.RequestTooLarge` gives inside a DRF view."""
+    # Imported here: core.exceptions imports DRF's views, whose settings import our parser.
+    from core.exceptions import RequestTooLarge
+
     return JsonResponse(
-        {
-            "detail": f"The request body is larger than {limit} bytes.",
-            "code": "request_too_large",
-        },
-        status=413,
+        {"detail": str(RequestTooLarge.default_detail), "code": RequestTooLarge.default_code},
+        status=RequestTooLarge.status_code,
     )
 
 

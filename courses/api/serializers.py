@@ -12,9 +12,16 @@ from decimal import Decimal
 from django.db.models import Sum
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 
 from core.images import validate_image_upload
-from core.limits import PlainDecimalField, PlainIntegerField, numeric_string_error
+from core.limits import (
+    MAX_JSON_DEPTH,
+    PlainDecimalField,
+    PlainIntegerField,
+    json_depth_exceeds,
+    numeric_string_error,
+)
 from core.money import MAX_PRICE, extra_price_error, format_amount, price_error
 from core.parsers import json_loads_bounded
 from courses.models import CURRENCY_CHOICES, Category, Course, CoursePart, Lesson
@@ -190,6 +197,9 @@ class PricesField(serializers.Field):
 
     def to_internal_value(self, data):
         if isinstance(data, str):
+            if json_depth_exceeds(data):
+                # Like a body nested too deep (the contract's Limits): a request-level error.
+                raise ParseError(f"`prices` is JSON nested deeper than {MAX_JSON_DEPTH} levels.")
             try:
                 data = json_loads_bounded(data) if data.strip() else []
             except ValueError:
