@@ -68,16 +68,23 @@ def test_a_json_body_just_over_the_limit_is_413_and_one_under_is_read(make_clien
     assert under.status_code == 200
 
 
-def test_a_chunked_body_without_content_length_is_cut_at_the_limit(settings):
+def test_a_chunked_body_without_content_length_is_cut_at_the_limit(settings, rf):
     from django.core.exceptions import RequestDataTooBig
 
-    from core.limits import _CappedStream
+    from core.limits import RequestSizeLimitMiddleware
 
-    stream = _CappedStream(io.BytesIO(b"x" * 5000), 1000)
+    settings.MAX_REQUEST_BYTES = 1000
+    request = rf.post("/api/auth/users/", data=b"", content_type="application/json")
+    request.META.pop("CONTENT_LENGTH", None)
+    request._stream = io.BytesIO(b"x" * 5000)  # as under ASGI, or a server passing chunks
+    middleware = RequestSizeLimitMiddleware(lambda request: request.body)
 
     with pytest.raises(RequestDataTooBig):
-        while stream.read(512):
-            pass
+        middleware(request)
+    answer = middleware.process_exception(request, RequestDataTooBig())
+
+    assert answer.status_code == 413
+    assert b"request_too_large" in answer.content
 
 
 def test_multipart_to_a_route_that_takes_no_file_is_415(make_client, user, tutor):
