@@ -67,6 +67,9 @@ class BadGateway(ServiceError):
 
 
 class RequestTooLarge(exceptions.APIException):
+    """Over `MAX_REQUEST_BYTES`: from the middleware in `core.limits` before the body is
+    read, or from here when Django's own upload limits trip inside a view."""
+
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "request_too_large"

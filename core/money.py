@@ -63,3 +63,33 @@ def minimum_charge_minor(currency: str) -> int:
     if currency in MINIMUM_CHARGE_MINOR:
         return MINIMUM_CHARGE_MINOR[currency]
     return 10 ** currency_exponent(currency) // 2 or 1
+
+
+def _lowest_paid(currency: str) -> str:
+    return format_amount(from_minor_units(minimum_charge_minor(currency), currency), currency)
+
+
+def price_error(price: Decimal, currency: str) -> str | None:
+    """Why `price` cannot be a course's price in `currency`, or None.
+
+    A price has at most the currency's decimals (USD cents, whole yen); in a three-decimal
+    currency the third is 0, since Stripe takes only multiples of 10 thousandths there
+    (1.255 KWD would be recorded as 1.255 and charged 1.250). It is 0 (free) or at least
+    Stripe's minimum charge, so every price can be paid."""
+    exponent = currency_exponent(currency)
+    if price != price.quantize(Decimal(1).scaleb(-exponent)):
+        return f"A {currency} price has at most {exponent} decimal places."
+    if exponent == 3 and price != price.quantize(Decimal("0.01")):
+        return f"A {currency} price ends in 0: Stripe charges {currency} in steps of 0.010."
+    if price and to_minor_units(price, currency) < minimum_charge_minor(currency):
+        return f"A paid price in {currency} is at least {_lowest_paid(currency)}."
+    return None
+
+
+def extra_price_error(price: Decimal, currency: str, *, course_is_paid: bool) -> str | None:
+    """`price_error`, and a paid course is paid in every currency: an extra-currency price
+    of 0 would give the course away to whoever picks that currency."""
+    error = price_error(price, currency)
+    if error is None and course_is_paid and not price:
+        return f"A paid course's price in {currency} is at least {_lowest_paid(currency)}."
+    return error

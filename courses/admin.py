@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.exceptions import ServiceError
+from core.money import extra_price_error, price_error
 from courses.integrations import VideoServiceUnavailable
 from courses.models import (
     Category,
@@ -96,6 +97,33 @@ class CourseAdminForm(forms.ModelForm):
             "thumbnail",
         )
 
+    def clean(self):
+        """The API's price rule (core.money): decimals, three-decimal steps, minimum."""
+        cleaned = super().clean()
+        price, currency = cleaned.get("price"), cleaned.get("currency")
+        if price is not None and currency:
+            error = price_error(price, currency)
+            if error:
+                self.add_error("price", error)
+        return cleaned
+
+
+class CoursePriceFormSet(forms.BaseInlineFormSet):
+    """Extra-currency prices obey the API's rule too: a paid course is paid in each."""
+
+    def clean(self):
+        super().clean()
+        course = self.instance
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form in self.deleted_forms:
+                continue
+            price, currency = form.cleaned_data.get("price"), form.cleaned_data.get("currency")
+            if price is None or not currency:
+                continue
+            error = extra_price_error(price, currency, course_is_paid=bool(course.price))
+            if error:
+                form.add_error("price", error)
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
@@ -113,6 +141,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class CoursePriceInline(admin.TabularInline):
     model = CoursePrice
+    formset = CoursePriceFormSet
     extra = 0
     fields = ("currency", "price")
 

@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from rest_framework.filters import OrderingFilter
 
+from core.limits import PlainNumberFilter
 from core.money import MAX_PRICE
 from courses.models import Course
 
@@ -24,7 +25,7 @@ class CourseFilter(django_filters.FilterSet):
         choices=[(value, value) for value in ("true", "false", "True", "False", "1", "0")],
         help_text="true or false; anything else is a 400.",
     )
-    min_price = django_filters.NumberFilter(
+    min_price = PlainNumberFilter(
         field_name="price",
         lookup_expr="gte",
         min_value=0,
@@ -32,7 +33,7 @@ class CourseFilter(django_filters.FilterSet):
         max_digits=12,
         decimal_places=3,
     )
-    max_price = django_filters.NumberFilter(
+    max_price = PlainNumberFilter(
         field_name="price",
         lookup_expr="lte",
         min_value=0,

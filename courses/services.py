@@ -58,7 +58,11 @@ def _slug_taken(model: type[Model], slug: str, exclude_pk=None) -> bool:
 def unique_slug(*, model: type[Model], text: str, fallback: str, exclude_pk=None) -> str:
     """A python-slugify slug of `text`, unique in `model`; `fallback` when `text` has
     nothing to slugify; a six-character random suffix when the plain slug is taken."""
-    base = slugify(text, max_length=SLUG_MAX_BASE, word_boundary=True) or fallback
+    # The base leaves room for "-" and the suffix within the slug's column (a category's
+    # is 140 characters; 120 "ß" slugify to 240).
+    column = model._meta.get_field("slug").max_length
+    max_base = min(SLUG_MAX_BASE, column - 1 - 2 * SLUG_SUFFIX_BYTES)
+    base = slugify(text, max_length=max_base, word_boundary=True) or fallback
     if not _slug_taken(model, base, exclude_pk):
         return base
     while True:

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # First: every answer, redirects and errors included, carries the request id and
     # gets one JSON access log line.
     "core.middleware.RequestLogMiddleware",
+    # First: an oversized body is refused before anything reads it (core/limits.py).
+    "core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -197,8 +199,11 @@ if R2_ENABLED:
     }
 
 # Uploads: thumbnails and avatars are at most 5 MB; leave headroom for multipart overhead.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# A body over MAX_REQUEST_BYTES is 413 `request_too_large` before it is read; Django's own
+# limits follow it, so no accepted body is ever spooled to disk.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 6 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS_SIDE = 4096
 
@@ -241,16 +246,13 @@ EMAIL_BACKEND = env(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["users.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "core.parsers.JSONObjectParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only; the routes that take a file add multipart themselves (elsewhere 415).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONObjectParser"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "core.limits.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -291,7 +293,14 @@ SPECTACULAR_SETTINGS = {
         "`Authorization: Bearer <access>`; a missing, expired or malformed token is 401. "
         "Every response carries `X-Request-ID`: the request's own when it sends a sane one "
         "(1 to 128 characters of letters, digits and `._:-`), else a generated id; every "
-        "log line of the request carries it too."
+        "log line of the request carries it too.\n\n"
+        "Limits: a body over `MAX_REQUEST_BYTES` (6 MB) is 413 `request_too_large` before it "
+        "is read; multipart only where a file is taken (course create and PATCH, profile "
+        "PATCH), elsewhere 415 `unsupported_media_type`; JSON nested deeper than 32 levels is "
+        "400 `parse_error`; a number sent as a string is at most 32 characters and never in "
+        "exponent notation (400 on the field, `page` and `page_size` included); `search` uses "
+        "its first 10 words and 200 characters; text longer than its column is 400 on the "
+        "field; a malformed or over-long `uid`/`token` is 400 `invalid_token`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -301,6 +310,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation with a body documents the Limits' 400 parse_error, 413 and 415.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.limits.schema_add_limit_responses",
+    ],
 }
 
 # Outside services. Without keys the video and payment routes answer 503.

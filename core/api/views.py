@@ -2,13 +2,13 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.filters import SearchFilter
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import services
 from core.api.serializers import HealthSerializer, LivenessSerializer, UniversitySerializer
+from core.limits import BoundedSearchFilter
 from core.permissions import IsAdmin
 from core.selectors import health_status, universities_list
 
@@ -21,7 +21,7 @@ from core.selectors import health_status, universities_list
 )
 class UniversityViewSet(viewsets.ModelViewSet):
     serializer_class = UniversitySerializer
-    filter_backends = [SearchFilter]
+    filter_backends = [BoundedSearchFilter]
     search_fields = ["name", "city"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 

@@ -6,22 +6,23 @@ annotations; when a caller hands in a bare instance (another app serializing a c
 summary), they are computed, at the price of a query or two.
 """
 
-import json
 import re
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 
 from core.images import validate_image_upload
-from core.money import (
-    MAX_PRICE,
-    currency_exponent,
-    format_amount,
-    from_minor_units,
-    minimum_charge_minor,
-    to_minor_units,
+from core.limits import (
+    MAX_JSON_DEPTH,
+    PlainDecimalField,
+    PlainIntegerField,
+    json_depth_exceeds,
+    numeric_string_error,
 )
+from core.money import MAX_PRICE, extra_price_error, format_amount, price_error
+from core.parsers import json_loads_bounded
 from courses.models import CURRENCY_CHOICES, Category, Course, CoursePart, Lesson
 from courses.selectors import (
     course_parts_visible_to,
@@ -73,6 +74,9 @@ class LessonDurationField(serializers.Field):
                 self.fail("invalid")
             seconds = round(data)
         elif isinstance(data, str):
+            if numeric_string_error(data):
+                # "1e100000000" would otherwise become a 100-million-digit int.
+                self.fail("invalid")
             text = data.strip()
             match = HHMMSS.match(text)
             if not text:
@@ -146,7 +150,7 @@ class CurrencyField(serializers.ChoiceField):
 
 
 def _price_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
+    return PlainDecimalField(
         max_digits=12,
         decimal_places=3,
         min_value=Decimal(0),
@@ -157,16 +161,10 @@ def _price_field(**kwargs) -> serializers.DecimalField:
 
 
 def validate_price_for_currency(price: Decimal, currency: str) -> None:
-    """A price has at most the currency's decimals (USD cents, whole yen) and is either
-    0 (free) or at least Stripe's minimum charge, so every price can be paid."""
-    if price != price.quantize(Decimal(1).scaleb(-currency_exponent(currency))):
-        raise serializers.ValidationError(
-            f"A {currency} price has at most {currency_exponent(currency)} decimal places."
-        )
-    minimum = minimum_charge_minor(currency)
-    if price and to_minor_units(price, currency) < minimum:
-        lowest = format_amount(from_minor_units(minimum, currency), currency)
-        raise serializers.ValidationError(f"A paid price in {currency} is at least {lowest}.")
+    """`core.money.price_error` as a serializer error."""
+    error = price_error(price, currency)
+    if error:
+        raise serializers.ValidationError(error)
 
 
 class PriceSerializer(serializers.Serializer):
@@ -198,8 +196,11 @@ class PricesField(serializers.Field):
 
     def to_internal_value(self, data):
         if isinstance(data, str):
+            if json_depth_exceeds(data):
+                # Like a body nested too deep (the contract's Limits): a request-level error.
+                raise ParseError(f"`prices` is JSON nested deeper than {MAX_JSON_DEPTH} levels.")
             try:
-                data = json.loads(data) if data.strip() else []
+                data = json_loads_bounded(data) if data.strip() else []
             except ValueError:
                 self.fail("invalid")
         if not isinstance(data, list):
@@ -316,7 +317,7 @@ class LessonWriteSerializer(serializers.ModelSerializer):
     description = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default=""
     )
-    order = serializers.IntegerField(
+    order = PlainIntegerField(
         required=False, min_value=0, max_value=MAX_DURATION_SECONDS, allow_null=True
     )
     duration = LessonDurationField(required=False, allow_null=True)
@@ -415,7 +416,7 @@ class CoursePartSerializer(serializers.ModelSerializer):
     description = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default=""
     )
-    order = serializers.IntegerField(
+    order = PlainIntegerField(
         required=False, min_value=0, max_value=MAX_DURATION_SECONDS, allow_null=True
     )
 
@@ -574,7 +575,25 @@ class CourseWriteSerializer(serializers.ModelSerializer):
                 validate_price_for_currency(Decimal(price), currency)
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"price": exc.detail}) from exc
+        self._validate_extra_prices(attrs, Decimal(price), currency)
         return attrs
+
+    def _validate_extra_prices(self, attrs, price: Decimal, currency: str) -> None:
+        """Extra-currency prices follow the default one: a paid course has no free
+        currency. Checked against the prices sent, or the stored ones when only the
+        default price changes."""
+        if attrs.get("prices") is not None:
+            extras = [(entry["currency"], entry["price"]) for entry in attrs["prices"]]
+        elif "prices" not in attrs and self.instance is not None and "price" in attrs:
+            extras = [(extra.currency, extra.price) for extra in self.instance.prices.all()]
+        else:
+            return
+        for extra_currency, extra_price in extras:
+            if extra_currency == currency:
+                continue  # the default price itself (`price`), ignored in `prices`
+            error = extra_price_error(extra_price, extra_currency, course_is_paid=price > 0)
+            if error:
+                raise serializers.ValidationError({"prices": [error]})
 
 
 # --- Tutors ----------------------------------------------------------------------------

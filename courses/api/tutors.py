@@ -6,11 +6,11 @@ counted from courses and enrollments."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.filters import SearchFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.limits import BoundedSearchFilter
 from courses.api.serializers import (
     TutorMeSerializer,
     TutorPublicDetailSerializer,
@@ -47,7 +47,7 @@ class TutorMeView(APIView):
 )
 class TutorViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
-    filter_backends = [SearchFilter]
+    filter_backends = [BoundedSearchFilter]
     search_fields = ["first_name", "last_name"]
 
     def get_queryset(self):

@@ -20,10 +20,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import SearchFilter
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.limits import BoundedSearchFilter
+from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
 from courses import services
 from courses.api.serializers import (
@@ -185,8 +187,11 @@ COURSE_LIST_DESCRIPTION = (
         "comes from the title. Only `title` is required (price defaults to 0, a free "
         "course; currency to usd). `is_published: true` is refused with `course_empty` "
         "(a new course has no lessons). A paid price is at least Stripe's minimum charge "
-        "and has no more decimals than its currency. In a multipart form, `prices` is a "
-        "JSON string. An entry of `prices` in the default currency is ignored (the "
+        "and has no more decimals than its currency; in bhd, jod, kwd, omr and tnd its third "
+        "decimal is 0 (Stripe charges those in steps of 0.010). Each entry of `prices` obeys "
+        "the same rules, and a paid course has no free currency (an extra price of 0 is a "
+        "400 on `prices`). In a multipart form, `prices` is a JSON string (at most 32 "
+        "levels deep). An entry of `prices` in the default currency is ignored (the "
         "default price is `price`).",
     ),
     partial_update=extend_schema(
@@ -199,9 +204,11 @@ COURSE_LIST_DESCRIPTION = (
         "list sent back is no change). Publishing needs a lesson "
         "(`course_empty`); `published_at` is set on the first publication and kept when "
         "unpublished (its active students keep access). `prices` replaces the "
-        "other-currency prices. The slug never changes. An empty body is a no-op."
-        " A thumbnail (JPEG, PNG or WebP, decoded) is stored as `thumbnails/<uuid>.<ext>`, "
-        "`ext` from the decoded format; the uploaded file name is never used." + COURSE_TUTOR_RULE,
+        "other-currency prices (same price rules as on create; making a course paid while a "
+        "stored extra price is 0 is a 400 on `prices`). The slug never changes. An empty body "
+        "is a no-op. A thumbnail (JPEG, PNG or WebP, decoded) is stored as "
+        "`thumbnails/<uuid>.<ext>`, `ext` from the decoded format; the uploaded file name is "
+        "never used." + COURSE_TUTOR_RULE,
     ),
     destroy=extend_schema(
         responses={
@@ -225,7 +232,10 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     lookup_value_regex = SLUG_PATTERN
     http_method_names = WRITE_METHODS
     filterset_class = CourseFilter
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    filter_backends = [DjangoFilterBackend, BoundedSearchFilter, StableOrderingFilter]
+    # Only create and PATCH take a file (`thumbnail`); a form body elsewhere is 415.
+    parser_classes = [JSONObjectParser, MultiPartParser]
+    multipart_actions = ("create", "partial_update")
     search_fields = [
         "title",
         "description",

@@ -5,8 +5,10 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 
 from core.images import validate_image_upload
+from core.limits import PlainIntegerField
 from core.models import University
 from users.models import OnboardingAnswer, Role, User
+from users.services import InvalidToken
 
 GRADUATION_YEAR_MIN = 1950
 GRADUATION_YEARS_AHEAD = 15
@@ -89,9 +91,28 @@ class EmailSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
 
 
+class EmailTokenPartField(serializers.CharField):
+    """A `uid` or `token` from an emailed link. Present but not something our links
+    carry (not a string, too long, control characters) is the same 400 `invalid_token`
+    as a wrong one, never a field error that tells a guessed format from a wrong value."""
+
+    def __init__(self, *, longest: int, **kwargs):
+        self.longest = longest
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if (
+            not isinstance(data, str)
+            or len(data) > self.longest
+            or any(ord(char) < 32 for char in data)
+        ):
+            raise InvalidToken()
+        return super().to_internal_value(data)
+
+
 class UidTokenSerializer(serializers.Serializer):
-    uid = serializers.CharField(max_length=64)
-    token = serializers.CharField(max_length=128)
+    uid = EmailTokenPartField(longest=64)
+    token = EmailTokenPartField(longest=128)
 
 
 class PasswordResetConfirmSerializer(UidTokenSerializer):
@@ -109,7 +130,7 @@ class DetailSerializer(serializers.Serializer):
 
 class OnboardingAnswerSerializer(serializers.ModelSerializer):
     university = serializers.PrimaryKeyRelatedField(queryset=University.objects.all())
-    graduation_year = serializers.IntegerField()
+    graduation_year = PlainIntegerField()
     interests = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default="", max_length=2000
     )

@@ -10,9 +10,9 @@ from django.http import HttpResponseRedirect
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +23,8 @@ from rest_framework_simplejwt.views import (
     TokenRefreshView,
 )
 
+from core.limits import BoundedSearchFilter
+from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
 from users import services
 from users.api.serializers import (
@@ -91,7 +93,9 @@ class UserRegisterView(APIView):
 
 
 class MeView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Only PATCH takes a file (`avatar`).
+    parser_classes = [JSONObjectParser, MultiPartParser]
+    multipart_actions = ("patch",)
 
     @extend_schema(responses=UserSerializer)
     def get(self, request):
@@ -143,9 +147,9 @@ class VerifyEmailView(APIView):
     )
     def get(self, request):
         serializer = UidTokenSerializer(data=request.query_params)
-        if not serializer.is_valid():
-            return _verify_email_redirect(False)
         try:
+            if not serializer.is_valid():
+                return _verify_email_redirect(False)
             services.email_verify(**serializer.validated_data)
         except services.InvalidToken:
             return _verify_email_redirect(False)
@@ -154,7 +158,10 @@ class VerifyEmailView(APIView):
     @extend_schema(
         request=UidTokenSerializer,
         responses={200: DetailSerializer},
-        description="Verify an email from `uid` and `token`. Bad or used → 400 `invalid_token`.",
+        description=(
+            "Verify an email from `uid` and `token`. Bad, used, malformed or over-long (`uid` "
+            "over 64, `token` over 128 characters) → 400 `invalid_token`."
+        ),
     )
     def post(self, request):
         serializer = UidTokenSerializer(data=request.data)
@@ -209,7 +216,8 @@ class PasswordResetConfirmView(APIView):
         request=PasswordResetConfirmSerializer,
         responses={200: DetailSerializer},
         description=(
-            "Set a new password from a reset link. Bad or used token → 400 `invalid_token` "
+            "Set a new password from a reset link. A bad, used, malformed or over-long `uid` "
+            "or `token` → 400 `invalid_token` "
             "(checked first); weak password → 400 on `new_password`. Tokens issued before "
             "stop working."
         ),
@@ -294,7 +302,7 @@ class UserAdminViewSet(
 ):
     permission_classes = [IsAdmin]
     serializer_class = AdminUserSerializer
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [filters.DjangoFilterBackend, BoundedSearchFilter, OrderingFilter]
     filterset_class = UserFilter
     search_fields = ["email", "first_name", "last_name"]
     ordering_fields = ["email", "first_name", "last_name", "date_joined", "role"]
