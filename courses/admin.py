@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from core.exceptions import ServiceError
 from core.money import extra_price_error, price_error
+from courses.exceptions import CourseEmpty
 from courses.integrations import VideoServiceUnavailable
 from courses.models import (
     Category,
@@ -17,9 +18,9 @@ from courses.models import (
     Lesson,
     VideoUpload,
 )
-from courses.selectors import category_list, video_id_usable_on_course
-from courses.services import (
-    CourseEmpty,
+from courses.selectors.catalogue import category_list
+from courses.selectors.video import video_id_usable_on_course
+from courses.services.catalogue import (
     course_delete,
     course_delete_blocker,
     course_publish,
@@ -27,7 +28,7 @@ from courses.services import (
     lesson_unique_slug,
     thumbnail_delete_on_commit,
 )
-from courses.video import video_durations_sync
+from courses.services.video import video_durations_sync
 
 
 @admin.register(Comment)

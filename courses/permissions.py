@@ -3,7 +3,7 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from courses.models import Course, CoursePart, Lesson
-from courses.selectors import user_tutors_course
+from courses.selectors.catalogue import user_tutors_course
 
 
 def course_of(obj) -> Course:

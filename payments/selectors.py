@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from courses.models import Course, Enrollment
-from courses.selectors import courses_for_summary
+from courses.selectors.catalogue import courses_for_summary
 from payments.models import Order, Payment, PaymentStatus
 
 

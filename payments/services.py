@@ -30,9 +30,9 @@ from django.utils import timezone
 
 from core.exceptions import ServiceError
 from core.money import minimum_charge_minor, quantize_amount, to_minor_units
-from courses.enrollments import enrollment_grant, enrollment_revoke
+from courses.exceptions import CourseHasStudents
 from courses.models import Course, CoursePrice, Enrollment
-from courses.services import CourseHasStudents
+from courses.services.enrollment import enrollment_grant, enrollment_revoke
 from payments import integrations
 from payments.exceptions import (
     AlreadyEnrolled,

@@ -1,7 +1,8 @@
 """HTTP for lesson comments: `/api/courses/comments/` and `comments/{id}/`.
 
-Rules live in `courses.comments`; this module parses, checks the route-level permission
-and shapes the Comment object of the contract.
+Rules live in `courses.services.comments` and `courses.selectors.comments`; this module
+parses, checks the route-level permission and answers with the Comment object of the
+contract.
 """
 
 import unicodedata
@@ -19,18 +20,16 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
-from courses.comments import (
-    comment_create,
-    comment_delete,
+from courses.models import Comment
+from courses.selectors.catalogue import lessons_visible_to
+from courses.selectors.comments import (
     comment_lesson_get,
     comment_list_replies,
     comment_list_top_level,
     comment_thread_get,
-    comment_update,
     comments_visible_to,
 )
-from courses.models import Comment
-from courses.selectors import lessons_visible_to
+from courses.services.comments import comment_create, comment_delete, comment_update
 from users.models import Role
 
 TEXT_MAX_LENGTH = 5000

@@ -1,5 +1,5 @@
 """HTTP for enrollment and progress: enrolling in a free course, listing enrollments,
-marking lessons done. The rules live in `courses/enrollments.py`."""
+marking lessons done. The rules live in `courses.services.enrollment`."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,19 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.api.serializers import CourseSummarySerializer
-from courses.enrollments import (
-    PaymentRequired,
-    enrollment_grant,
-    lesson_complete,
-    lesson_uncomplete,
-)
+from courses.exceptions import PaymentRequired
 from courses.models import Enrollment
-from courses.selectors import (
-    courses_visible_to,
-    enrollments_visible_to,
-    lessons_visible_to,
-    progress_percent,
-)
+from courses.selectors.catalogue import courses_visible_to, lessons_visible_to
+from courses.selectors.enrollment import enrollments_visible_to, progress_percent
+from courses.services.enrollment import enrollment_grant, lesson_complete, lesson_uncomplete
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):

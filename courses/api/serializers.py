@@ -24,11 +24,8 @@ from core.limits import (
 from core.money import MAX_PRICE, extra_price_error, format_amount, price_error
 from core.parsers import json_loads_bounded
 from courses.models import CURRENCY_CHOICES, Category, Course, CoursePart, Lesson
-from courses.selectors import (
-    course_parts_visible_to,
-    courses_visible_to,
-    progress_percent,
-)
+from courses.selectors.catalogue import course_parts_visible_to, courses_visible_to
+from courses.selectors.enrollment import progress_percent
 from users.api.serializers import UserSerializer
 from users.models import Role, User
 
@@ -356,7 +353,7 @@ class LessonAuthorSerializer(LessonSummarySerializer):
 
 class LessonDetailSerializer(LessonSummarySerializer):
     """The lesson page: the summary plus where it sits and what the player needs. The
-    last four fields come from `courses.video.lesson_playback`, given in the context."""
+    last four fields come from `courses.services.video.lesson_playback`, given in the context."""
 
     part = PartTitleSerializer(read_only=True)
     course = serializers.SerializerMethodField()

@@ -16,7 +16,7 @@ from courses.api.serializers import (
     TutorPublicDetailSerializer,
     TutorPublicSerializer,
 )
-from courses.selectors import tutor_own_stats, tutor_public_detail_queryset, tutors_public
+from courses.selectors.catalogue import tutor_own_stats, tutor_public_detail_queryset, tutors_public
 from users.permissions import IsTutor
 
 

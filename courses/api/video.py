@@ -13,8 +13,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.selectors import lessons_visible_to, user_may_watch
-from courses.video import upload_credentials_issue, video_otp_issue
+from courses.selectors.catalogue import lessons_visible_to
+from courses.selectors.video import user_may_watch
+from courses.services.video import upload_credentials_issue, video_otp_issue
 from users.permissions import IsTutor
 
 VideoErrorSerializer = inline_serializer(

@@ -27,7 +27,6 @@ from rest_framework.response import Response
 from core.limits import BoundedSearchFilter
 from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
-from courses import services
 from courses.api.serializers import (
     CategorySerializer,
     CourseDetailSerializer,
@@ -42,7 +41,7 @@ from courses.api.serializers import (
 from courses.filters import CourseFilter, StableOrderingFilter
 from courses.models import CoursePart
 from courses.permissions import IsCourseTutorOrReadOnly
-from courses.selectors import (
+from courses.selectors.catalogue import (
     category_list,
     course_detail_queryset,
     course_list,
@@ -50,9 +49,10 @@ from courses.selectors import (
     course_parts_visible_to,
     lessons_for,
     user_tutors_course,
-    video_id_usable_on_course,
 )
-from courses.video import lesson_playback
+from courses.selectors.video import video_id_usable_on_course
+from courses.services import catalogue as services
+from courses.services.video import lesson_playback
 from users.models import User
 from users.permissions import IsTutor
 
@@ -86,7 +86,7 @@ VIDEO_ID_REFUSED = (
 
 def _require_usable_video(user, course, video_id: str | None, current: str = "") -> None:
     """400 on `video_service_id` unless the caller may put that video on `course`
-    (`courses.selectors.video_id_usable_on_course`); keeping the current one is fine."""
+    (`courses.selectors.video.video_id_usable_on_course`); keeping the current one is fine."""
     if not video_id or video_id == current:
         return
     if not video_id_usable_on_course(user=user, course=course, video_id=video_id):

@@ -1,18 +1,16 @@
-"""Rules of `courses.comments`: who may post, reply depth, soft deletion, visibility."""
+"""Rules of `courses.services.comments`: who may post, reply depth, soft deletion, visibility."""
 
 import pytest
 
 from core.exceptions import Forbidden
-from courses.comments import (
-    InvalidParent,
-    comment_create,
-    comment_delete,
+from courses.exceptions import InvalidParent
+from courses.models import Comment
+from courses.selectors.comments import (
     comment_list_replies,
     comment_list_top_level,
-    comment_update,
     comments_visible_to,
 )
-from courses.models import Comment
+from courses.services.comments import comment_create, comment_delete, comment_update
 from courses.tests.factories import (
     CommentFactory,
     CourseFactory,

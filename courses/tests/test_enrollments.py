@@ -1,7 +1,7 @@
 import pytest
 
-from courses.enrollments import enrollment_grant, enrollment_revoke
 from courses.models import Enrollment
+from courses.services.enrollment import enrollment_grant, enrollment_revoke
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 from users.models import Role
 from users.tests.factories import AdminFactory, TutorFactory, UserFactory

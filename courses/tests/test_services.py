@@ -3,10 +3,9 @@
 import pytest
 
 from core.exceptions import ServiceError
+from courses.exceptions import CourseEmpty, CourseHasStudents
 from courses.models import Course
-from courses.services import (
-    CourseEmpty,
-    CourseHasStudents,
+from courses.services.catalogue import (
     course_create,
     course_delete,
     course_part_create,

@@ -9,8 +9,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 
 from core.exceptions import Forbidden
+from courses.exceptions import EnrollmentRequired, NoVideo
 from courses.integrations import VideoServiceError, VideoServiceUnavailable
 from courses.models import Lesson
+from courses.services.video import (
+    lesson_playback,
+    upload_credentials_issue,
+    video_durations_sync,
+    video_otp_issue,
+)
 from courses.tests.factories import (
     CourseFactory,
     CoursePartFactory,
@@ -26,14 +33,6 @@ from courses.tests.vdocipher_double import (
     vdocipher_mock,
     video_url,
     watermark_of,
-)
-from courses.video import (
-    EnrollmentRequired,
-    NoVideo,
-    lesson_playback,
-    upload_credentials_issue,
-    video_durations_sync,
-    video_otp_issue,
 )
 from users.tests.factories import AdminFactory, StudentFactory, TutorFactory, UserFactory
 

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from courses.api.serializers import CourseSummarySerializer
 from courses.models import Course
-from courses.selectors import courses_visible_to, user_tutors_course
+from courses.selectors.catalogue import courses_visible_to, user_tutors_course
 from payments.selectors import as_number, course_statistics, tutor_courses, tutor_quick_statistics
 from users.permissions import IsTutor
 

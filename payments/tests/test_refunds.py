@@ -4,7 +4,7 @@ import pytest
 import responses
 
 from courses.models import Enrollment
-from courses.selectors import user_may_watch
+from courses.selectors.video import user_may_watch
 from courses.tests.factories import EnrollmentFactory, LessonFactory
 from payments.models import Order, Payment, PaymentStatus
 from payments.services import payment_refund

@@ -31,9 +31,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from courses.enrollments import enrollment_grant
 from courses.models import Category, Course, CoursePart, Lesson
-from courses.services import lesson_slug_base
+from courses.services.catalogue import lesson_slug_base
+from courses.services.enrollment import enrollment_grant
 from users.models import Role, User
 
 DEMO_PASSWORDS = {

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.integrations import VideoServiceUnavailable
-from courses.video import video_durations_sync
+from courses.services.video import video_durations_sync
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """A demoted tutor is no course tutor (issue 11, point 7).
 
-*Course tutor* is one rule (`courses.selectors.user_tutors_course`): in the course's
+*Course tutor* is one rule (`courses.selectors.catalogue.user_tutors_course`): in the course's
 `tutors` AND of role tutor or admin. An admin who turns a tutor into a student or a user
 takes every tutor right away at once (writes, uploads, statistics, dashboard, drafts);
 what the person keeps is what their own enrollments give them.

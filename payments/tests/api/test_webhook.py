@@ -9,7 +9,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from courses.models import Enrollment
-from courses.selectors import user_may_watch
+from courses.selectors.video import user_may_watch
 from courses.tests.factories import CourseFactory, EnrollmentFactory, LessonFactory
 from payments.models import Order, Payment, PaymentStatus, StripeEvent
 from payments.tests.conftest import make_event, post_event, session_object, sign

@@ -1,4 +1,5 @@
-"""Reads for the courses app: who may see which course, and who may watch which lesson.
+"""Catalogue reads: who may see which course, part and lesson, who is a *course
+tutor*, the catalogue's list and detail querysets, categories and the tutor directory.
 
 Visibility: a published course is visible to everyone; a draft (an unpublished course)
 to its course tutors, admins and the students with an active enrollment in it (unpublishing
@@ -36,7 +37,6 @@ from courses.models import (
     Enrollment,
     Lesson,
     LessonCompletion,
-    VideoUpload,
 )
 from users.models import User
 
@@ -95,52 +95,7 @@ def user_tutors_course(user, course: Course) -> bool:
     return any(tutor.pk == user.pk for tutor in course.tutors.all())
 
 
-def user_is_enrolled(user, course: Course) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return Enrollment.objects.filter(user=user, course=course, is_active=True).exists()
-
-
-def user_may_watch(user, lesson: Lesson) -> bool:
-    """Free previews for anyone who may see the course; otherwise enrolled students,
-    the course's tutors and admins."""
-    course = lesson.part.course
-    if lesson.is_free_preview:
-        return True
-    return user_tutors_course(user, course) or user_is_enrolled(user, course)
-
-
-def video_id_usable_on_course(*, user, course: Course, video_id: str) -> bool:
-    """Whether `user` may put the VdoCipher video `video_id` on a lesson of `course`.
-
-    Yes for "" (no video), for admins, for a video one of the course's tutors uploaded
-    (recorded by `upload_credentials_issue`) and for a video already on a lesson of the
-    same course (moving or reusing it). Anything else would let a tutor show another
-    course's paid video, e.g. on a free preview. The caller decides that an unchanged
-    value on an existing lesson needs no check (videos set before uploads were recorded
-    stay where they are). Two indexed `EXISTS` queries at most.
-    """
-    if not video_id:
-        return True
-    if user is not None and user.is_authenticated and user.is_admin:
-        return True
-    uploaded_here = VideoUpload.objects.filter(
-        video_id=video_id, uploaded_by__taught_courses=course
-    ).exists()
-    return (
-        uploaded_here
-        or Lesson.objects.filter(part__course=course, video_service_id=video_id).exists()
-    )
-
-
-def progress_percent(completed: int, total: int) -> int:
-    """Whole-number percentage of lessons done; 0 for a course without lessons."""
-    if total <= 0:
-        return 0
-    return min(100, round(100 * completed / total))
-
-
-# --- Catalogue reads -------------------------------------------------------------------
+# --- Catalogue reads ------------------------------------------------------------------
 #
 # The list and detail routes run a fixed number of queries whatever the page size or the
 # number of tutors, parts and lessons: per-course numbers come from correlated subqueries
@@ -259,14 +214,7 @@ def _course_tutors_prefetch() -> Prefetch:
     return Prefetch("part__course__tutors", queryset=User.objects.only("id"))
 
 
-def course_has_students(course: Course) -> bool:
-    """Any enrollment, even a refunded (inactive) one: history hangs on the course, so it
-    can only be unpublished, never deleted. Every completed order has enrolled its buyer,
-    so this is answered from enrollments (payments' deletion hook checks orders too)."""
-    return Enrollment.objects.filter(course=course).exists()
-
-
-# --- Tutor directory -------------------------------------------------------------------
+# --- Tutor directory ------------------------------------------------------------------
 #
 # The public directory lists anyone who tutors at least one published course (a tutor
 # whose courses are all drafts is not listed), and counts published courses only. It never
@@ -314,49 +262,3 @@ def tutor_own_stats(user: User) -> dict[str, int]:
         .distinct()
         .count(),
     }
-
-
-# --- Enrollments ------------------------------------------------------------------------
-
-
-def enrollments_with_progress(*, viewer) -> QuerySet[Enrollment]:
-    """Enrollments with `lessons_total` and `lessons_done` annotated (for `progress`) and
-    their course ready for the summary shape as `viewer` sees it; a fixed number of
-    queries whatever the number of enrollments."""
-    totals = (
-        Lesson.objects.filter(part__course_id=OuterRef("course_id"))
-        .order_by()
-        .values("part__course_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    done = (
-        LessonCompletion.objects.filter(
-            user_id=OuterRef("user_id"), lesson__part__course_id=OuterRef("course_id")
-        )
-        .order_by()
-        .values("user_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        Enrollment.objects.annotate(
-            lessons_total=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0)),
-            lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "course",
-                queryset=courses_for_summary(courses=Course.objects.all(), user=viewer),
-            )
-        )
-        .order_by("-enrolled_at")
-    )
-
-
-def enrollments_visible_to(user) -> QuerySet[Enrollment]:
-    """Every enrollment for admins; otherwise the caller's own (active or not)."""
-    enrollments = enrollments_with_progress(viewer=user)
-    if user.is_admin:
-        return enrollments
-    return enrollments.filter(user=user)

@@ -1,4 +1,5 @@
-"""Writes for the catalogue: categories, courses, their parts and lessons.
+"""Catalogue writes: categories, courses, their parts and lessons, slugs, thumbnails,
+publishing, and course deletion with the hooks apps above courses register.
 
 Rules kept here, whoever calls (API, admin actions, seed_demo):
 - Course, part and category slugs come from python-slugify and never change on rename
@@ -23,22 +24,13 @@ from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from slugify import slugify
 
-from core.exceptions import Conflict, ServiceError
+from core.exceptions import ServiceError
+from courses.exceptions import CourseEmpty, CourseHasStudents
 from courses.models import Category, Course, CoursePart, CoursePrice, Lesson
-from courses.selectors import course_has_students
+from courses.selectors.enrollment import course_has_students
 
 SLUG_SUFFIX_BYTES = 3  # six hex characters
 SLUG_MAX_BASE = 200
-
-
-class CourseEmpty(ServiceError):
-    code = "course_empty"
-    default_detail = "A course needs at least one lesson before it can be published."
-
-
-class CourseHasStudents(Conflict):
-    code = "course_has_students"
-    default_detail = "This course has students; unpublish it instead of deleting it."
 
 
 # --- Slugs ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Video playback decisions for lessons (VdoCipher).
+"""Video writes and operations for lessons (VdoCipher): OTPs, upload credentials,
+duration sync.
 
-Who may watch a lesson is `courses.selectors.user_may_watch`: a free preview, anyone who
+Who may watch a lesson is `courses.selectors.video.user_may_watch`: a free preview, anyone who
 may see the course; otherwise enrolled students (active enrollment), the course's tutors
 and admins. Watching needs an OTP from VdoCipher, issued fresh for every view (never
 cached: it lives `VIDEO_OTP_TTL` seconds), watermarked with a signed-in viewer's email so
@@ -25,21 +26,18 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.exceptions import Conflict, Forbidden
-from courses.enrollments import EnrollmentRequired
+from core.exceptions import Forbidden
+from courses.exceptions import EnrollmentRequired, NoVideo
 from courses.integrations import VdoCipherClient, VideoServiceError, VideoServiceUnavailable
 from courses.models import Lesson, VideoUpload
-from courses.selectors import user_has_tutor_role, user_may_watch, user_tutors_course
+from courses.selectors.catalogue import user_has_tutor_role, user_tutors_course
+from courses.selectors.video import user_may_watch
 
-logger = logging.getLogger(__name__)
+# The logger keeps the name it had before this module moved: log filters rely on it.
+logger = logging.getLogger("courses.video")
 
 # VdoCipher's moving text watermark; `text` is filled in with the viewer's email.
 WATERMARK = {"alpha": "0.60", "color": "0xFF0000", "size": "15", "interval": "5000"}
-
-
-class NoVideo(Conflict):
-    code = "no_video"
-    default_detail = "This lesson has no video yet."
 
 
 def _otp_request(*, lesson: Lesson, user) -> dict[str, str]:

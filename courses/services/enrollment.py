@@ -10,28 +10,11 @@ Progress is computed from `LessonCompletion` rows, never stored.
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework import status
 
-from core.exceptions import Forbidden, ServiceError
+from courses.exceptions import EnrollmentRequired
 from courses.models import Course, Enrollment, Lesson, LessonCompletion
-from courses.selectors import progress_percent
+from courses.selectors.enrollment import progress_percent
 from users.models import Role, User
-
-
-class EnrollmentRequired(Forbidden):
-    """403 `enrollment_required`: watching, commenting and progress need an active
-    enrollment (or the course's tutorship, where the rule allows it)."""
-
-    code = "enrollment_required"
-    default_detail = "Enroll in this course first."
-
-
-class PaymentRequired(ServiceError):
-    """402 `payment_required`: a paid course is joined through checkout, not `enroll/`."""
-
-    status_code = status.HTTP_402_PAYMENT_REQUIRED
-    code = "payment_required"
-    default_detail = "This course must be bought."
 
 
 @transaction.atomic

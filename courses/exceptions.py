@@ -1,0 +1,58 @@
+"""Every domain error of the courses app, by concept; services raise them and the one
+handler (`core.exceptions`) turns them into `{"detail", "code"}` with their status.
+
+VdoCipher's failures (`video_service_error`, `video_service_unavailable`) are the
+client's own family, in `courses.integrations`.
+"""
+
+from rest_framework import status
+
+from core.exceptions import Conflict, Forbidden, ServiceError
+
+# --- Catalogue --------------------------------------------------------------------------
+
+
+class CourseEmpty(ServiceError):
+    code = "course_empty"
+    default_detail = "A course needs at least one lesson before it can be published."
+
+
+class CourseHasStudents(Conflict):
+    code = "course_has_students"
+    default_detail = "This course has students; unpublish it instead of deleting it."
+
+
+# --- Enrollment -------------------------------------------------------------------------
+
+
+class EnrollmentRequired(Forbidden):
+    """403 `enrollment_required`: watching, commenting and progress need an active
+    enrollment (or the course's tutorship, where the rule allows it)."""
+
+    code = "enrollment_required"
+    default_detail = "Enroll in this course first."
+
+
+class PaymentRequired(ServiceError):
+    """402 `payment_required`: a paid course is joined through checkout, not `enroll/`."""
+
+    status_code = status.HTTP_402_PAYMENT_REQUIRED
+    code = "payment_required"
+    default_detail = "This course must be bought."
+
+
+# --- Comments ---------------------------------------------------------------------------
+
+
+class InvalidParent(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid_parent"
+    default_detail = "A reply must answer a top-level comment of the same lesson."
+
+
+# --- Video ------------------------------------------------------------------------------
+
+
+class NoVideo(Conflict):
+    code = "no_video"
+    default_detail = "This lesson has no video yet."
