@@ -5,23 +5,24 @@ parses, checks the route-level permission and answers with the Comment object of
 contract.
 """
 
-import unicodedata
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
-from courses.models import Comment
-from courses.selectors.catalogue import lessons_visible_to
+from courses.api.serializers.comments import (
+    CommentCreateSerializer,
+    CommentListQuerySerializer,
+    CommentSerializer,
+    CommentUpdateSerializer,
+)
 from courses.selectors.comments import (
     comment_lesson_get,
     comment_list_replies,
@@ -30,12 +31,6 @@ from courses.selectors.comments import (
     comments_visible_to,
 )
 from courses.services.comments import comment_create, comment_delete, comment_update
-from users.models import Role
-
-TEXT_MAX_LENGTH = 5000
-# Line breaks and tabs are text; every other control character (NUL included, which
-# PostgreSQL refuses in text) and lone UTF-16 surrogates (which UTF-8 cannot encode) are not.
-_ALLOWED_CONTROLS = {"\n", "\t"}
 
 
 class CommentCreateThrottle(UserRateThrottle):
@@ -55,110 +50,6 @@ class CommentCreateThrottle(UserRateThrottle):
         return super().allow_request(request, view)
 
 
-class CommentTextField(serializers.CharField):
-    """Comment text: a JSON string, stripped, 1-5000 characters.
-
-    Windows line breaks become `\\n`; other control characters are refused (400), not
-    silently dropped, so what is stored is exactly what the author sees. HTML is plain text
-    here: stored and returned as sent, never rendered by the API.
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=TEXT_MAX_LENGTH, trim_whitespace=True, **kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise serializers.ValidationError("Not a valid string.", code="invalid")
-        text = data.replace("\r\n", "\n").replace("\r", "\n").strip()
-        for char in text:
-            category = unicodedata.category(char)
-            if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cs":
-                raise serializers.ValidationError(
-                    "Control characters are not allowed.", code="invalid"
-                )
-        return text
-
-
-class CommentAuthorSerializer(serializers.Serializer):
-    id = serializers.UUIDField(read_only=True)
-    first_name = serializers.CharField(read_only=True)
-    last_name = serializers.CharField(read_only=True)
-    avatar = serializers.SerializerMethodField()
-    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
-    role_name = serializers.CharField(read_only=True)
-
-    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_avatar(self, user) -> str | None:
-        if not user.avatar:
-            return None
-        url = user.avatar.url
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
-
-
-class CommentSerializer(serializers.ModelSerializer):
-    """The contract's Comment. A deleted comment still in a thread has `text` `""`."""
-
-    lesson = serializers.UUIDField(source="lesson_id", read_only=True)
-    parent = serializers.UUIDField(source="parent_id", read_only=True, allow_null=True)
-    author = CommentAuthorSerializer(read_only=True)
-    text = serializers.SerializerMethodField()
-    replies_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Comment
-        fields = [
-            "id",
-            "lesson",
-            "parent",
-            "author",
-            "text",
-            "replies_count",
-            "is_edited",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-    def get_text(self, comment) -> str:
-        return "" if comment.is_deleted else comment.text
-
-
-class _VisibleToCallerField(serializers.PrimaryKeyRelatedField):
-    """An id of something the caller can see: anything else "does not exist" (400)."""
-
-    def __init__(self, visible_to, **kwargs):
-        self.visible_to = visible_to
-        super().__init__(pk_field=serializers.UUIDField(), **kwargs)
-
-    def get_queryset(self):
-        return self.visible_to(self.context["request"].user)
-
-
-def _lessons_for_commenting(user):
-    return lessons_visible_to(user).select_related("part__course")
-
-
-class CommentCreateSerializer(serializers.Serializer):
-    lesson = _VisibleToCallerField(_lessons_for_commenting)
-    text = CommentTextField()
-    parent = _VisibleToCallerField(comments_visible_to, required=False, allow_null=True)
-
-
-class CommentUpdateSerializer(serializers.Serializer):
-    text = CommentTextField(required=False)
-
-
-class CommentListQuerySerializer(serializers.Serializer):
-    lesson = serializers.CharField(required=False, max_length=220)
-    parent = serializers.UUIDField(required=False)
-
-    def validate(self, attrs):
-        if "lesson" not in attrs and "parent" not in attrs:
-            raise serializers.ValidationError({"lesson": ["This query parameter is required."]})
-        return attrs
-
-
 LIST_DESCRIPTION = """\
 `?lesson=<id or slug>` lists the lesson's top-level comments, newest first; with
 `?parent=<comment id>` it lists that comment's replies instead, oldest first (`parent`
@@ -170,6 +61,7 @@ A deleted comment that still has replies is listed with `text` `""` (its author 
 without replies it is gone. Comments hidden by staff are shown to admins only.
 `replies_count` counts the replies the caller can see."""
 
+
 CREATE_DESCRIPTION = """\
 Needs a verified email (else 403 `email_not_verified`) and an active enrollment, the
 course's tutorship or the admin role (else 403 `enrollment_required`). `lesson` must be a
@@ -178,6 +70,7 @@ caller can see (else 400 on `parent`) that is a live top-level comment of the sa
 (else 400 `invalid_parent`). `text` is stripped and must keep 1-5000 characters; control
 characters other than line breaks and tabs are refused (400 on `text`); HTML is stored and
 returned as plain text. Posting is throttled per user (`THROTTLE_COMMENT_RATE`, 429)."""
+
 
 DETAIL_DESCRIPTION = """\
 Readable as in the list (a deleted comment without replies, or a hidden one for

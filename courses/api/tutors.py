@@ -4,14 +4,16 @@ the tutor's own page (`/api/auth/tutors/me/`), both mounted from `eleven_tutors/
 They live in courses because a tutor is "someone who teaches courses": both answers are
 counted from courses and enrollments."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    extend_schema,
+)
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.limits import BoundedSearchFilter
-from courses.api.serializers import (
+from courses.api.serializers.tutors import (
     TutorMeSerializer,
     TutorPublicDetailSerializer,
     TutorPublicSerializer,

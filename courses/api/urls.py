@@ -5,11 +5,12 @@ below."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from courses.api.catalogue import CategoryViewSet, CourseViewSet
 from courses.api.comments import CommentViewSet
-from courses.api.enrollments import CourseEnrollView, EnrollmentViewSet, LessonCompleteView
+from courses.api.enrollment import CourseEnrollView, EnrollmentViewSet, LessonCompleteView
+from courses.api.lessons import CoursePartViewSet, LessonViewSet
 from courses.api.tutors import TutorMeView, TutorViewSet
 from courses.api.video import LessonVideoOtpView, UploadCredentialsView
-from courses.api.views import CategoryViewSet, CoursePartViewSet, CourseViewSet, LessonViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("categories", CategoryViewSet, basename="category")

@@ -6,22 +6,25 @@ Both answer VdoCipher's failures with the contract's codes: 502 `video_service_e
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courses.api.serializers.video import (
+    UploadCredentialsRequestSerializer,
+    UploadCredentialsSerializer,
+    VideoErrorSerializer,
+    VideoOtpSerializer,
+)
 from courses.selectors.catalogue import lessons_visible_to
 from courses.selectors.video import user_may_watch
 from courses.services.video import upload_credentials_issue, video_otp_issue
 from users.permissions import IsTutor
-
-VideoErrorSerializer = inline_serializer(
-    name="VideoError",
-    fields={"detail": serializers.CharField(), "code": serializers.CharField()},
-)
 
 VIDEO_SERVICE_ERRORS = {
     502: OpenApiResponse(
@@ -35,11 +38,6 @@ VIDEO_SERVICE_ERRORS = {
         description="`video_service_unavailable`: no VdoCipher secret is configured.",
     ),
 }
-
-
-class VideoOtpSerializer(serializers.Serializer):
-    otp = serializers.CharField()
-    playbackInfo = serializers.CharField()  # camelCase: the SPA reads it so
 
 
 class LessonVideoOtpView(APIView):
@@ -93,43 +91,6 @@ class LessonVideoOtpView(APIView):
         if not request.user.is_authenticated and not user_may_watch(request.user, lesson):
             raise NotAuthenticated()
         return Response(video_otp_issue(lesson=lesson, user=request.user))
-
-
-class UploadCredentialsRequestSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=255)
-    folderId = serializers.RegexField(  # VdoCipher's name, as the SPA sends it
-        r"^[A-Za-z0-9_-]{1,64}$",
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        error_messages={"invalid": "A VdoCipher folder id: letters, digits, _ and -."},
-    )
-    lesson = serializers.CharField(
-        max_length=220, required=False, allow_blank=True, allow_null=True
-    )
-
-
-UploadCredentialsSerializer = inline_serializer(
-    name="UploadCredentials",
-    fields={
-        "clientPayload": inline_serializer(
-            name="UploadClientPayload",
-            fields={
-                name: serializers.CharField()
-                for name in (
-                    "policy",
-                    "key",
-                    "x-amz-credential",
-                    "x-amz-algorithm",
-                    "x-amz-date",
-                    "x-amz-signature",
-                    "uploadLink",
-                )
-            },
-        ),
-        "videoId": serializers.CharField(),
-    },
-)
 
 
 class UploadCredentialsView(APIView):

@@ -9,7 +9,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.api.serializers import CourseSummarySerializer
+from courses.api.serializers.catalogue import CourseSummarySerializer
 from courses.models import Course
 from courses.selectors.catalogue import courses_visible_to, user_tutors_course
 from payments.selectors import as_number, course_statistics, tutor_courses, tutor_quick_statistics

@@ -1,4 +1,5 @@
-"""HTTP for the catalogue: categories, courses, course parts and lessons.
+"""HTTP for the catalogue: categories and courses (their parts and lessons are
+`courses.api.lessons`), and the rules every catalogue route shares.
 
 Every lookup goes through the visibility selectors, so a draft (and its parts and
 lessons) is a 404 to everyone but its course tutors, admins and actively enrolled
@@ -9,11 +10,8 @@ and answer with the fresh object.
 
 import uuid
 
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -27,42 +25,39 @@ from rest_framework.response import Response
 from core.limits import BoundedSearchFilter
 from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
-from courses.api.serializers import (
+from courses.api.serializers.catalogue import (
     CategorySerializer,
     CourseDetailSerializer,
-    CoursePartSerializer,
     CourseSummarySerializer,
     CourseWriteSerializer,
-    LessonAuthorSerializer,
-    LessonDetailSerializer,
-    LessonSummarySerializer,
-    LessonWriteSerializer,
 )
 from courses.filters import CourseFilter, StableOrderingFilter
-from courses.models import CoursePart
 from courses.permissions import IsCourseTutorOrReadOnly
 from courses.selectors.catalogue import (
     category_list,
     course_detail_queryset,
     course_list,
-    course_parts_for,
-    course_parts_visible_to,
-    lessons_for,
     user_tutors_course,
 )
 from courses.selectors.video import video_id_usable_on_course
-from courses.services import catalogue as services
-from courses.services.video import lesson_playback
-from users.models import User
+from courses.services.catalogue import (
+    category_create,
+    category_update,
+    course_create,
+    course_delete,
+    course_update,
+)
 from users.permissions import IsTutor
 
 WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
+
+
 # Every slug we make is ASCII (python-slugify, or the SPA's lesson rule); anything else
 # is a 404 from the URL resolver, before it can reach the database.
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 
 
-def _required_uuid_param(request, name: str) -> uuid.UUID:
+def required_uuid_param(request, name: str) -> uuid.UUID:
     """A required `?name=<uuid>` query parameter; missing or malformed is a 400 on it."""
     value = request.query_params.get(name, "").strip()
     if not value:
@@ -73,7 +68,7 @@ def _required_uuid_param(request, name: str) -> uuid.UUID:
         raise serializers.ValidationError({name: ["Must be a valid UUID."]}) from exc
 
 
-def _require_course_tutor(user, course) -> None:
+def require_course_tutor(user, course) -> None:
     if not user_tutors_course(user, course):
         raise PermissionDenied("Only the course's tutors and admins may change it.")
 
@@ -84,7 +79,7 @@ VIDEO_ID_REFUSED = (
 )
 
 
-def _require_usable_video(user, course, video_id: str | None, current: str = "") -> None:
+def require_usable_video(user, course, video_id: str | None, current: str = "") -> None:
     """400 on `video_service_id` unless the caller may put that video on `course`
     (`courses.selectors.video.video_id_usable_on_course`); keeping the current one is fine."""
     if not video_id or video_id == current:
@@ -110,6 +105,8 @@ DRAFT_RULE = (
     "enrollment, its course tutors and admins, and is a 404 to everyone else (a refunded "
     "student included); it is never in the catalogue list."
 )
+
+
 COURSE_TUTOR_RULE = (
     " *Course tutor*: one of the course's `tutors` whose role is still tutor or admin, or "
     "an admin; a tutor an admin demoted to student or user gets 403 here (and keeps only "
@@ -117,7 +114,7 @@ COURSE_TUTOR_RULE = (
 )
 
 
-# --- Categories -------------------------------------------------------------------------
+# --- Categories -----------------------------------------------------------------------
 
 
 @extend_schema_view(
@@ -148,7 +145,7 @@ class CategoryViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        category = services.category_create(**serializer.validated_data)
+        category = category_create(**serializer.validated_data)
         category = category_list().get(pk=category.pk)
         return Response(self.get_serializer(category).data, status=status.HTTP_201_CREATED)
 
@@ -156,14 +153,15 @@ class CategoryViewSet(viewsets.ModelViewSet):
         category = self.get_object()
         serializer = self.get_serializer(category, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.category_update(category=category, data=serializer.validated_data)
+        category_update(category=category, data=serializer.validated_data)
         return Response(self.get_serializer(category_list().get(pk=category.pk)).data)
 
     def perform_destroy(self, instance):
         instance.delete()
 
 
-# --- Courses ----------------------------------------------------------------------------
+# --- Courses --------------------------------------------------------------------------
+
 
 COURSE_LIST_DESCRIPTION = (
     "Published courses only (a tutor's drafts are in `/api/auth/tutors/me/courses/`). "
@@ -288,9 +286,9 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         tutors = data.pop("tutors", None)
-        course = services.course_create(tutor=request.user, **data)
+        course = course_create(tutor=request.user, **data)
         if tutors:
-            services.course_update(course=course, data={"tutors": tutors})
+            course_update(course=course, data={"tutors": tutors})
         return self._detail_response(course, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -303,201 +301,8 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
             if {t.pk for t in data["tutors"]} != {t.pk for t in course.tutors.all()}:
                 raise PermissionDenied("Only admins change a course's tutors.")
             del data["tutors"]
-        services.course_update(course=course, data=data)
+        course_update(course=course, data=data)
         return self._detail_response(course)
 
     def perform_destroy(self, instance):
-        services.course_delete(course=instance)
-
-
-# --- Parts ------------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("course", OpenApiTypes.UUID, required=True, description="Course id")
-        ],
-        description="The parts of a course the caller may see, by `order`. `course` is "
-        "required (400 without it); a course the caller may not see gives an empty list.",
-    ),
-    retrieve=extend_schema(description="Visible as its course is." + DRAFT_RULE),
-    create=extend_schema(
-        description="A tutor of the course (403 for another tutor's course; 400 on "
-        "`course` for a course the caller cannot see). `order` defaults to the end; "
-        "duplicate orders are allowed." + COURSE_TUTOR_RULE
-    ),
-    partial_update=extend_schema(
-        description="Course tutors and admins. `title`, `description`, `order`; the slug "
-        "and the course do not change." + COURSE_TUTOR_RULE
-    ),
-    destroy=extend_schema(
-        description="Course tutors and admins. Deletes its lessons too." + COURSE_TUTOR_RULE
-    ),
-)
-class CoursePartViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
-    serializer_class = CoursePartSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
-    http_method_names = WRITE_METHODS
-    filter_backends: list = []
-
-    def get_queryset(self):
-        parts = course_parts_for(user=self.request.user).prefetch_related(
-            Prefetch("course__tutors", queryset=User.objects.only("id"))
-        )
-        if self.action == "list":
-            parts = parts.filter(course_id=_required_uuid_param(self.request, "course"))
-        return parts
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        _require_course_tutor(request.user, data["course"])
-        part = services.course_part_create(**data)
-        return Response(self.get_serializer(part).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        part = self.get_object()
-        serializer = self.get_serializer(part, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = {k: v for k, v in serializer.validated_data.items() if k != "course"}
-        if data.get("order", 0) is None:
-            data.pop("order")
-        part = services.course_part_update(part=part, data=data)
-        return Response(self.get_serializer(part).data)
-
-    def perform_destroy(self, instance):
-        services.course_part_delete(part=instance)
-
-
-# --- Lessons ----------------------------------------------------------------------------
-
-
-VIDEO_ID_RULE = (
-    " `video_service_id` accepts only a VdoCipher video uploaded (through "
-    "`vdocipher/upload-credentials/`) by one of the course's tutors, or one already on a "
-    "lesson of the same course; admins may set any; anything else is a 400 on "
-    '`video_service_id`. `""` and null clear it; on PATCH the lesson\'s current value is '
-    "always accepted (lessons that had a video before uploads were recorded keep it)."
-)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("part", OpenApiTypes.UUID, required=True, description="Part id")
-        ],
-        responses=LessonSummarySerializer(many=True),
-        description="The lessons of a part the caller may see, as lesson summaries, by "
-        "`order`. `part` is required (400 without it); a part the caller may not see "
-        "gives an empty list.",
-    ),
-    retrieve=extend_schema(
-        responses=LessonDetailSerializer,
-        description="Public for a published course." + DRAFT_RULE + " `otp`/`playbackInfo` "
-        "are set when the caller may "
-        "watch and the lesson has a video; `video_error` says why they are null when "
-        "VdoCipher failed or is not configured (the page still answers 200).",
-    ),
-    create=extend_schema(
-        request=LessonWriteSerializer,
-        responses={201: LessonAuthorSerializer},
-        description="A tutor of the part's course. The slug follows the SPA's rule "
-        "(suffixed when taken or empty). `order` defaults to the end of the part; "
-        'duplicate orders are allowed. Optional text fields accept "" and null.'
-        + VIDEO_ID_RULE
-        + COURSE_TUTOR_RULE,
-    ),
-    partial_update=extend_schema(
-        request=LessonWriteSerializer,
-        responses={200: LessonAuthorSerializer},
-        description="Course tutors and admins. A new title re-derives the slug. `part` may "
-        "move the lesson to another part of a course the caller tutors."
-        + VIDEO_ID_RULE
-        + COURSE_TUTOR_RULE,
-    ),
-    destroy=extend_schema(description="Course tutors and admins." + COURSE_TUTOR_RULE),
-)
-class LessonViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
-    http_method_names = WRITE_METHODS
-    filter_backends: list = []
-
-    def get_queryset(self):
-        lessons = lessons_for(user=self.request.user)
-        if self.action == "list":
-            lessons = lessons.filter(part_id=_required_uuid_param(self.request, "part"))
-        return lessons
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return LessonSummarySerializer
-        if self.action == "retrieve":
-            return LessonDetailSerializer
-        if self.action in ("create", "partial_update"):
-            return LessonWriteSerializer
-        return LessonAuthorSerializer
-
-    def _author_response(self, lesson, status_code=status.HTTP_200_OK) -> Response:
-        lesson = lessons_for(user=self.request.user).get(pk=lesson.pk)
-        context = {**self.get_serializer_context(), "course_tutor": True}
-        return Response(LessonAuthorSerializer(lesson, context=context).data, status=status_code)
-
-    def list(self, request, *args, **kwargs):
-        part_id = _required_uuid_param(request, "part")
-        part = (
-            course_parts_visible_to(request.user)
-            .select_related("course")
-            .prefetch_related(Prefetch("course__tutors", queryset=User.objects.only("id")))
-            .filter(pk=part_id)
-            .first()
-        )
-        course_tutor = part is not None and user_tutors_course(request.user, part.course)
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = {**self.get_serializer_context(), "course_tutor": course_tutor}
-        serializer = LessonSummarySerializer(page, many=True, context=context)
-        return self.get_paginated_response(serializer.data)
-
-    def retrieve(self, request, *args, **kwargs):
-        lesson = self.get_object()
-        context = {
-            **self.get_serializer_context(),
-            "course_tutor": user_tutors_course(request.user, lesson.part.course),
-            "playback": lesson_playback(lesson=lesson, user=request.user),
-        }
-        return Response(LessonDetailSerializer(lesson, context=context).data)
-
-    def _writable_part(self, part: CoursePart) -> CoursePart:
-        _require_course_tutor(self.request.user, part.course)
-        return part
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        self._writable_part(data["part"])
-        _require_usable_video(request.user, data["part"].course, data.get("video_service_id"))
-        lesson = services.lesson_create(**data)
-        return self._author_response(lesson, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        lesson = self.get_object()
-        serializer = self.get_serializer(lesson, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "part" in data:
-            self._writable_part(data["part"])
-        course = data["part"].course if "part" in data else lesson.part.course
-        _require_usable_video(
-            request.user, course, data.get("video_service_id"), lesson.video_service_id
-        )
-        if data.get("order", 0) is None:
-            data.pop("order")
-        services.lesson_update(lesson=lesson, data=data)
-        return self._author_response(lesson)
-
-    def perform_destroy(self, instance):
-        services.lesson_delete(lesson=instance)
+        course_delete(course=instance)

@@ -6,33 +6,17 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
-    inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.api.serializers import CourseSummarySerializer
+from courses.api.serializers.enrollment import COMPLETION, EnrollmentSerializer
 from courses.exceptions import PaymentRequired
 from courses.models import Enrollment
 from courses.selectors.catalogue import courses_visible_to, lessons_visible_to
-from courses.selectors.enrollment import enrollments_visible_to, progress_percent
+from courses.selectors.enrollment import enrollments_visible_to
 from courses.services.enrollment import enrollment_grant, lesson_complete, lesson_uncomplete
-
-
-class EnrollmentSerializer(serializers.ModelSerializer):
-    course = CourseSummarySerializer(read_only=True)
-    progress = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Enrollment
-        fields = ["id", "course", "enrolled_at", "progress", "completed_at"]
-        read_only_fields = fields
-
-    @extend_schema_field({"type": "integer", "minimum": 0, "maximum": 100})
-    def get_progress(self, obj) -> int:
-        return progress_percent(obj.lessons_done, obj.lessons_total)
 
 
 @extend_schema(
@@ -93,15 +77,6 @@ class CourseEnrollView(APIView):
             EnrollmentSerializer(enrollment, context={"request": request}).data,
             status=status.HTTP_201_CREATED if granted_now else status.HTTP_200_OK,
         )
-
-
-COMPLETION = inline_serializer(
-    name="LessonCompletionResult",
-    fields={
-        "is_completed": serializers.BooleanField(),
-        "progress": serializers.IntegerField(help_text="0 to 100, of the whole course"),
-    },
-)
 
 
 class LessonCompleteView(APIView):

@@ -1,219 +1,38 @@
-"""Shapes of the catalogue: categories, course summaries and details, parts and lessons.
+"""Catalogue shapes: categories, course summaries and details, parts and lessons.
 
-Serializers only shape and validate data. Per-course numbers (`lessons_count`,
-`total_duration`, `is_enrolled`) and per-lesson `is_completed` come from the selectors'
-annotations; when a caller hands in a bare instance (another app serializing a course
-summary), they are computed, at the price of a query or two.
-"""
+Serializers only shape and validate data, never query: per-course numbers
+(`lessons_count`, `total_duration`, `is_enrolled`) and per-lesson `is_completed` are the
+selectors' annotations (`courses.selectors.catalogue`), so every route that shapes a
+course hands in a queryset from there."""
 
-import re
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError
 
-from core.images import validate_image_upload
 from core.limits import (
-    MAX_JSON_DEPTH,
-    PlainDecimalField,
     PlainIntegerField,
-    json_depth_exceeds,
-    numeric_string_error,
 )
-from core.money import MAX_PRICE, extra_price_error, format_amount, price_error
-from core.parsers import json_loads_bounded
-from courses.models import CURRENCY_CHOICES, Category, Course, CoursePart, Lesson
-from courses.selectors.catalogue import course_parts_visible_to, courses_visible_to
+from core.money import extra_price_error, format_amount
+from courses.api.serializers.fields import (
+    MAX_DURATION_SECONDS,
+    CallerScopedField,
+    CurrencyField,
+    LessonDurationField,
+    NullableCategoryField,
+    PriceSerializer,
+    PricesField,
+    ThumbnailField,
+    price_field,
+    validate_price_for_currency,
+)
+from courses.models import Category, Course, CoursePart, Lesson
+from courses.selectors.catalogue import (
+    course_parts_visible_to,
+    courses_visible_to,
+)
 from courses.selectors.enrollment import progress_percent
-from users.api.serializers import UserSerializer
 from users.models import Role, User
-
-MAX_DURATION_SECONDS = 2_147_483_647  # PositiveIntegerField's ceiling on every database
-HHMMSS = re.compile(r"^(\d+):([0-5]?\d):([0-5]?\d)$")
-
-
-def format_duration(seconds: int | None) -> str:
-    """`"HH:MM:SS"` (hours may pass 99); `"00:00:00"` when unknown, never null."""
-    seconds = int(seconds or 0)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
-
-
-# --- Fields -----------------------------------------------------------------------------
-
-
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "integer", "minimum": 0},
-            {"type": "string", "example": "00:10:30"},
-        ],
-        "description": 'Seconds (number or numeric string) or "HH:MM:SS"; null or "" '
-        "means unknown (0).",
-    }
-)
-class LessonDurationField(serializers.Field):
-    default_error_messages = {
-        "invalid": 'Enter a number of seconds or a duration as "HH:MM:SS".',
-        "range": "The duration must be between 0 and {max} seconds.",
-    }
-
-    def to_internal_value(self, data) -> int:
-        if isinstance(data, bool):
-            self.fail("invalid")
-        seconds = None
-        if isinstance(data, int):
-            seconds = data
-        elif isinstance(data, float):
-            if data != data or data in (float("inf"), float("-inf")):
-                self.fail("invalid")
-            seconds = round(data)
-        elif isinstance(data, str):
-            if numeric_string_error(data):
-                # "1e100000000" would otherwise become a 100-million-digit int.
-                self.fail("invalid")
-            text = data.strip()
-            match = HHMMSS.match(text)
-            if not text:
-                # An emptied duration input, like null: unknown, stored as 0.
-                seconds = 0
-            elif match:
-                hours, minutes, secs = (int(part) for part in match.groups())
-                seconds = hours * 3600 + minutes * 60 + secs
-            else:
-                try:
-                    number = Decimal(text)
-                except ArithmeticError:
-                    self.fail("invalid")
-                if not number.is_finite():
-                    self.fail("invalid")
-                seconds = int(number.to_integral_value())
-        if seconds is None:
-            self.fail("invalid")
-        if seconds < 0 or seconds > MAX_DURATION_SECONDS:
-            self.fail("range", max=MAX_DURATION_SECONDS)
-        return seconds
-
-    def to_representation(self, value) -> str:
-        return format_duration(value)
-
-
-class ThumbnailField(serializers.ImageField):
-    """Out: an absolute URL (the storage's own when it already is one, as on R2) or null.
-    In: an upload decoded by Pillow (JPEG, PNG or WebP, at most 5 MB and 4096x4096)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and self._is_current_url(data):
-            # A form that echoes back the thumbnail it read (its URL, not a file) keeps it.
-            raise serializers.SkipField()
-        file = serializers.FileField.to_internal_value(self, data)
-        try:
-            validate_image_upload(file)
-        except Exception as exc:  # Django's ValidationError carries the message
-            messages = getattr(exc, "messages", None) or ["Upload a valid image."]
-            raise serializers.ValidationError(messages) from exc
-        return file
-
-    def _is_current_url(self, text: str) -> bool:
-        instance = getattr(self.parent, "instance", None)
-        current = getattr(instance, self.source, None) if instance is not None else None
-        if not current or not text.strip():
-            return False
-        url = current.url
-        request = self.context.get("request")
-        known = {url, request.build_absolute_uri(url) if request is not None else url}
-        return text.strip() in known
-
-
-class NullableCategoryField(serializers.PrimaryKeyRelatedField):
-    """A category id; `""` (what a multipart form sends for "none") and null clear it."""
-
-    def to_internal_value(self, data):
-        if data == "":
-            return None
-        return super().to_internal_value(data)
-
-
-class CurrencyField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=CURRENCY_CHOICES, **kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            data = data.strip().lower()
-        return super().to_internal_value(data)
-
-
-def _price_field(**kwargs) -> serializers.DecimalField:
-    return PlainDecimalField(
-        max_digits=12,
-        decimal_places=3,
-        min_value=Decimal(0),
-        max_value=MAX_PRICE,
-        coerce_to_string=True,
-        **kwargs,
-    )
-
-
-def validate_price_for_currency(price: Decimal, currency: str) -> None:
-    """`core.money.price_error` as a serializer error."""
-    error = price_error(price, currency)
-    if error:
-        raise serializers.ValidationError(error)
-
-
-class PriceSerializer(serializers.Serializer):
-    currency = CurrencyField()
-    price = _price_field()
-
-    def validate(self, attrs):
-        try:
-            validate_price_for_currency(attrs["price"], attrs["currency"])
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"price": exc.detail}) from exc
-        return attrs
-
-    def to_representation(self, instance):
-        return {
-            "currency": instance["currency"],
-            "price": format_amount(instance["price"], instance["currency"]),
-        }
-
-
-@extend_schema_field(PriceSerializer(many=True))
-class PricesField(serializers.Field):
-    """`[{currency, price}]`; in a multipart form, the same list as a JSON string."""
-
-    default_error_messages = {
-        "invalid": "Send a list of objects with currency and price.",
-        "duplicate": "Each currency may appear once.",
-    }
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            if json_depth_exceeds(data):
-                # Like a body nested too deep (the contract's Limits): a request-level error.
-                raise ParseError(f"`prices` is JSON nested deeper than {MAX_JSON_DEPTH} levels.")
-            try:
-                data = json_loads_bounded(data) if data.strip() else []
-            except ValueError:
-                self.fail("invalid")
-        if not isinstance(data, list):
-            self.fail("invalid")
-        entries = PriceSerializer(data=data, many=True)
-        entries.is_valid(raise_exception=True)
-        currencies = [entry["currency"] for entry in entries.validated_data]
-        if len(currencies) != len(set(currencies)):
-            self.fail("duplicate")
-        return entries.validated_data
-
-    def to_representation(self, value):
-        return value
-
-
-# --- Nested references ------------------------------------------------------------------
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):
@@ -248,7 +67,7 @@ class PartTitleSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "title"]
 
 
-# --- Categories -------------------------------------------------------------------------
+# --- Categories -----------------------------------------------------------------------
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -265,7 +84,7 @@ class CategorySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "slug"]
 
 
-# --- Lessons ----------------------------------------------------------------------------
+# --- Lessons --------------------------------------------------------------------------
 
 
 class LessonSummarySerializer(serializers.ModelSerializer):
@@ -303,13 +122,15 @@ class LessonSummarySerializer(serializers.ModelSerializer):
         return data
 
 
+def _parts_for_writing(user):
+    return course_parts_visible_to(user).select_related("course")
+
+
 class LessonWriteSerializer(serializers.ModelSerializer):
     """Create and update a lesson. `part` must be a part the caller can see; whether the
     caller tutors its course is the view's (permission) decision."""
 
-    part = serializers.PrimaryKeyRelatedField(
-        queryset=CoursePart.objects.none(), pk_field=serializers.UUIDField()
-    )
+    part = CallerScopedField(_parts_for_writing)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default=""
@@ -334,12 +155,6 @@ class LessonWriteSerializer(serializers.ModelSerializer):
             "is_free_preview",
             "video_service_id",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        self.fields["part"].queryset = course_parts_visible_to(user).select_related("course")
 
 
 class LessonAuthorSerializer(LessonSummarySerializer):
@@ -400,15 +215,13 @@ class LessonDetailSerializer(LessonSummarySerializer):
         return self._playback().get("video_error")
 
 
-# --- Parts ------------------------------------------------------------------------------
+# --- Parts ----------------------------------------------------------------------------
 
 
 class CoursePartSerializer(serializers.ModelSerializer):
     """`course` is set on creation only (a part does not move between courses)."""
 
-    course = serializers.PrimaryKeyRelatedField(
-        queryset=Course.objects.none(), pk_field=serializers.UUIDField()
-    )
+    course = CallerScopedField(courses_visible_to)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default=""
@@ -424,11 +237,8 @@ class CoursePartSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["course"].read_only = True
-        self.fields["course"].queryset = courses_visible_to(user)
 
 
 class CoursePartDetailSerializer(serializers.ModelSerializer):
@@ -439,7 +249,7 @@ class CoursePartDetailSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "title", "description", "order", "lessons"]
 
 
-# --- Courses ----------------------------------------------------------------------------
+# --- Courses --------------------------------------------------------------------------
 
 
 class CourseSummarySerializer(serializers.ModelSerializer):
@@ -527,7 +337,7 @@ class CourseWriteSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
     )
-    price = _price_field(required=False)
+    price = price_field(required=False)
     currency = CurrencyField(required=False)
     is_published = serializers.BooleanField(required=False)
     thumbnail = ThumbnailField(required=False, allow_null=True)
@@ -591,41 +401,3 @@ class CourseWriteSerializer(serializers.ModelSerializer):
             error = extra_price_error(extra_price, extra_currency, course_is_paid=price > 0)
             if error:
                 raise serializers.ValidationError({"prices": [error]})
-
-
-# --- Tutors ----------------------------------------------------------------------------
-
-
-class TutorMeSerializer(UserSerializer):
-    courses_count = serializers.IntegerField(read_only=True)
-    students_count = serializers.IntegerField(read_only=True)
-
-    class Meta(UserSerializer.Meta):
-        fields = [*UserSerializer.Meta.fields, "bio", "courses_count", "students_count"]
-        read_only_fields = fields
-
-
-class TutorPublicSerializer(serializers.ModelSerializer):
-    """A tutor as the public directory shows them: never an email or a phone."""
-
-    avatar = serializers.ImageField(read_only=True)
-    courses_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "first_name", "last_name", "avatar", "bio", "courses_count"]
-        read_only_fields = fields
-
-
-class TutorPublicDetailSerializer(TutorPublicSerializer):
-    courses = serializers.SerializerMethodField()
-
-    class Meta(TutorPublicSerializer.Meta):
-        fields = [*TutorPublicSerializer.Meta.fields, "courses"]
-        read_only_fields = fields
-
-    @extend_schema_field(CourseSummarySerializer(many=True))
-    def get_courses(self, tutor: User):
-        return CourseSummarySerializer(
-            tutor.published_courses, many=True, context=self.context
-        ).data
