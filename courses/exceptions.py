@@ -7,7 +7,7 @@ client's own family, in `courses.integrations`.
 
 from rest_framework import status
 
-from core.exceptions import Conflict, Forbidden, ServiceError
+from core.exceptions import Conflict, Forbidden, NotFound, ServiceError
 
 # --- Catalogue --------------------------------------------------------------------------
 
@@ -39,6 +39,13 @@ class PaymentRequired(ServiceError):
     status_code = status.HTTP_402_PAYMENT_REQUIRED
     code = "payment_required"
     default_detail = "This course must be bought."
+
+
+class CourseNotJoinable(NotFound):
+    """404: nobody joins a draft (its active students keep their enrollment). Answered
+    like an unknown course, so a draft's existence does not leak."""
+
+    default_detail = "Not found."
 
 
 # --- Comments ---------------------------------------------------------------------------

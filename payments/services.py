@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from core.exceptions import ServiceError
 from core.money import minimum_charge_minor, quantize_amount, to_minor_units
-from courses.exceptions import CourseHasStudents
+from courses.exceptions import CourseHasStudents, PaymentRequired
 from courses.models import Course, CoursePrice, Enrollment
-from courses.services.enrollment import enrollment_grant, enrollment_revoke
+from courses.selectors.enrollment import user_is_enrolled
+from courses.services.enrollment import course_enroll, enrollment_grant, enrollment_revoke
 from payments import integrations
 from payments.exceptions import (
     AlreadyEnrolled,
@@ -211,10 +212,13 @@ def checkout_start(*, user: User, course_id, currency: str | None = None) -> Che
     course = Course.objects.filter(pk=course_id, is_published=True).first()
     if course is None:
         raise CourseNotFound()
-    if Enrollment.objects.filter(user=user, course=course, is_active=True).exists():
+    if user_is_enrolled(user, course):
         raise AlreadyEnrolled()
-    if course.is_free:
-        enrollment_grant(user=user, course=course)
+    try:  # free or paid: courses' one enrollment entry point decides
+        course_enroll(user=user, course=course)
+    except PaymentRequired:
+        pass  # a paid course: on to Stripe
+    else:
         return CheckoutResult(enrolled=True)
     amount, currency = course_price_in(course=course, currency=currency)
     amount = quantize_amount(amount, currency)

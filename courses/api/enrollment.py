@@ -1,7 +1,6 @@
 """HTTP for enrollment and progress: enrolling in a free course, listing enrollments,
 marking lessons done. The rules live in `courses.services.enrollment`."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -12,11 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.api.serializers.enrollment import COMPLETION, EnrollmentSerializer
-from courses.exceptions import PaymentRequired
 from courses.models import Enrollment
 from courses.selectors.catalogue import courses_visible_to, lessons_visible_to
 from courses.selectors.enrollment import enrollments_visible_to
-from courses.services.enrollment import enrollment_grant, lesson_complete, lesson_uncomplete
+from courses.services.enrollment import course_enroll, lesson_complete, lesson_uncomplete
 
 
 @extend_schema(
@@ -63,15 +61,7 @@ class CourseEnrollView(APIView):
         # A draft is visible to its active students (who get their enrollment back, 200)
         # and to its course tutors, but nobody joins a draft: for them it stays a 404.
         course = get_object_or_404(courses_visible_to(request.user), slug=slug)
-        current = Enrollment.objects.filter(user=request.user, course=course, is_active=True)
-        if current.exists():
-            enrollment, granted_now = current.get(), False
-        elif not course.is_published:
-            raise Http404
-        elif not course.is_free:
-            raise PaymentRequired()
-        else:
-            enrollment, granted_now = enrollment_grant(user=request.user, course=course)
+        enrollment, granted_now = course_enroll(user=request.user, course=course)
         enrollment = enrollments_visible_to(request.user).get(pk=enrollment.pk)
         return Response(
             EnrollmentSerializer(enrollment, context={"request": request}).data,

@@ -5,16 +5,41 @@ refund); rows are never deleted, only deactivated, so history survives a refund 
 second purchase reactivates the same row. `Course.students_count` (active enrollments)
 moves in the same transaction with `F()`, so concurrent grants never lose a count.
 Progress is computed from `LessonCompletion` rows, never stored.
+
+`course_enroll` is the one entry point for joining a course by asking (the `enroll/`
+route, and checkout for a free course): it alone decides "already enrolled", "free" and
+"must be bought". A paid course is joined when Stripe confirms the order
+(`enrollment_grant`, from payments' webhook).
 """
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from courses.exceptions import EnrollmentRequired
+from courses.exceptions import CourseNotJoinable, EnrollmentRequired, PaymentRequired
 from courses.models import Course, Enrollment, Lesson, LessonCompletion
 from courses.selectors.enrollment import progress_percent
 from users.models import Role, User
+
+
+def course_enroll(*, user: User, course: Course) -> tuple[Enrollment, bool]:
+    """Join `course` by asking; returns `(enrollment, enrolled_now)`.
+
+    - an active enrollment (free or bought, draft or published) is returned as it is
+      (`enrolled_now` False);
+    - a draft is joined by nobody else: `CourseNotJoinable` (404);
+    - a paid course: `PaymentRequired` (402), it is bought through checkout;
+    - a free course: `enrollment_grant` (a refunded enrollment is reactivated; a twin
+      request that lost the race gets `enrolled_now` False).
+    """
+    current = Enrollment.objects.filter(user=user, course=course, is_active=True).first()
+    if current is not None:
+        return current, False
+    if not course.is_published:
+        raise CourseNotJoinable()
+    if not course.is_free:
+        raise PaymentRequired()
+    return enrollment_grant(user=user, course=course)
 
 
 @transaction.atomic
