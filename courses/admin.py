@@ -21,12 +21,13 @@ from courses.models import (
 from courses.selectors.catalogue import category_list
 from courses.selectors.video import video_id_usable_on_course
 from courses.services.catalogue import (
+    category_delete,
     course_delete,
     course_delete_blocker,
     course_publish,
     course_unpublish,
-    lesson_unique_slug,
-    thumbnail_delete_on_commit,
+    course_update,
+    lesson_slug_assign,
 )
 from courses.services.video import video_durations_sync
 
@@ -139,6 +140,13 @@ class CategoryAdmin(admin.ModelAdmin):
     def published_courses(self, category: Category) -> int:
         return category.courses_count
 
+    def delete_model(self, request, obj):
+        category_delete(category=obj)
+
+    def delete_queryset(self, request, queryset):
+        for category in queryset:
+            category_delete(category=category)
+
 
 class CoursePriceInline(admin.TabularInline):
     model = CoursePrice
@@ -202,28 +210,30 @@ class CourseAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if obj.is_published and obj.published_at is None:
-            obj.published_at = timezone.now()
+        """The form's fields are saved as typed, except the two that carry a rule, which go
+        through `course_update` as from the API: a new thumbnail (the replaced file is
+        deleted once committed) here, and publishing (needs a lesson, sets `published_at`)
+        in `save_related`, once the inlines are saved."""
+        thumbnail = None
+        if change and "thumbnail" in form.changed_data:
+            thumbnail = obj.thumbnail
+            obj.thumbnail = form.initial.get("thumbnail") or ""
+        if "is_published" in form.changed_data:
+            obj.is_published = bool(change and form.initial.get("is_published"))
         super().save_model(request, obj, form, change)
-        # As through the API: a replaced or cleared thumbnail's file goes, once committed.
-        old_thumbnail = form.initial.get("thumbnail")
-        if change and "thumbnail" in form.changed_data and old_thumbnail:
-            old_name = getattr(old_thumbnail, "name", old_thumbnail)
-            if old_name and old_name != (obj.thumbnail.name if obj.thumbnail else ""):
-                thumbnail_delete_on_commit(old_name)
+        if thumbnail is not None:
+            course_update(course=obj, data={"thumbnail": thumbnail})
 
     def save_related(self, request, form, formsets, change):
-        """Inlines are saved after the course: only now can "published but empty" be seen,
-        and it is refused the same way the API refuses it."""
         super().save_related(request, form, formsets, change)
+        if "is_published" not in form.changed_data:
+            return
         course = form.instance
-        if course.is_published and not Lesson.objects.filter(part__course=course).exists():
-            Course.objects.filter(pk=course.pk).update(is_published=False)
-            course.is_published = False
+        try:
+            course_update(course=course, data={"is_published": form.cleaned_data["is_published"]})
+        except CourseEmpty as exc:
             self.message_user(
-                request,
-                f"“{course}” was saved as a draft: {CourseEmpty.default_detail}",
-                messages.WARNING,
+                request, f"“{course}” was saved as a draft: {exc.detail}", messages.WARNING
             )
 
     # Deleting goes through `course_delete`, as the API does: its rules (students, open
@@ -362,8 +372,7 @@ def _give_lessons_their_slugs(formset) -> None:
         lesson = form.instance
         if not form.has_changed() or form in formset.deleted_forms:
             continue
-        if not lesson.slug or "title" in form.changed_data:
-            lesson.slug = lesson_unique_slug(title=lesson.title, exclude_pk=lesson.pk)
+        lesson_slug_assign(lesson=lesson, title_changed="title" in form.changed_data)
 
 
 @admin.register(CoursePart)
@@ -400,8 +409,7 @@ class LessonAdmin(admin.ModelAdmin):
         return type(form.__name__, (form,), {"request_user": request.user})
 
     def save_model(self, request, obj, form, change):
-        if not obj.slug or "title" in form.changed_data:
-            obj.slug = lesson_unique_slug(title=obj.title, exclude_pk=obj.pk)
+        lesson_slug_assign(lesson=obj, title_changed="title" in form.changed_data)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Fill unknown durations from VdoCipher")

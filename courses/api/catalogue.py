@@ -42,6 +42,7 @@ from courses.selectors.catalogue import (
 from courses.selectors.video import video_id_usable_on_course
 from courses.services.catalogue import (
     category_create,
+    category_delete,
     category_update,
     course_create,
     course_delete,
@@ -157,7 +158,7 @@ class CategoryViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(category_list().get(pk=category.pk)).data)
 
     def perform_destroy(self, instance):
-        instance.delete()
+        category_delete(category=instance)
 
 
 # --- Courses --------------------------------------------------------------------------

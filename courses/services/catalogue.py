@@ -81,6 +81,13 @@ def lesson_unique_slug(*, title: str, exclude_pk=None) -> str:
             return candidate
 
 
+def lesson_slug_assign(*, lesson: Lesson, title_changed: bool) -> None:
+    """The one rule for a lesson's slug, whoever saves it (API, admin): the SPA's slug of
+    its title when it has none yet or its title changed; kept otherwise."""
+    if not lesson.slug or title_changed:
+        lesson.slug = lesson_unique_slug(title=lesson.title, exclude_pk=lesson.pk)
+
+
 # --- Categories -------------------------------------------------------------------------
 
 
@@ -98,6 +105,12 @@ def category_update(*, category: Category, data: dict) -> Category:
             setattr(category, field, data[field] or "")
     category.save()
     return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category) -> None:
+    """Delete a category (API and admin alike); its courses are left without one."""
+    category.delete()
 
 
 # --- Courses ----------------------------------------------------------------------------
@@ -311,16 +324,18 @@ def lesson_create(
 ) -> Lesson:
     if order is None:
         order = _next_order(part.lessons.all())
-    return Lesson.objects.create(
+    lesson = Lesson(
         part=part,
         title=title,
-        slug=lesson_unique_slug(title=title),
         description=description or "",
         order=order,
         duration=duration or 0,
         is_free_preview=is_free_preview,
         video_service_id=video_service_id or "",
     )
+    lesson_slug_assign(lesson=lesson, title_changed=True)
+    lesson.save(force_insert=True)
+    return lesson
 
 
 @transaction.atomic
@@ -328,7 +343,7 @@ def lesson_update(*, lesson: Lesson, data: dict) -> Lesson:
     """A new title re-derives the slug by the SPA's rule (the SPA links by title)."""
     if "title" in data and data["title"] != lesson.title:
         lesson.title = data["title"]
-        lesson.slug = lesson_unique_slug(title=lesson.title, exclude_pk=lesson.pk)
+        lesson_slug_assign(lesson=lesson, title_changed=True)
     for field in ("part", "order", "is_free_preview"):
         if field in data:
             setattr(lesson, field, data[field])

@@ -231,3 +231,115 @@ def test_admin_names_a_png_thumbnail_sent_as_x_html_by_its_decode(staff):
     assert served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
     assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+# --- The admin writes through the API's services (one rule, two doors) --------------------
+
+
+def _course_change_data(staff, course) -> dict:
+    form = staff.get(f"/admin/courses/course/{course.id}/change/").context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name not in ("thumbnail", "tutors", "category", "is_published") and value is not None
+    }
+    if course.category_id:
+        data["category"] = str(course.category_id)
+    return {
+        **data,
+        "tutors": [str(t.id) for t in course.tutors.all()],
+        **_management("prices", 0),
+        **_management("parts", 0),
+    }
+
+
+def test_publishing_in_the_change_form_sets_published_at_once(staff):
+    from courses.tests.factories import LessonFactory
+
+    course = DraftCourseFactory(published_at=None)
+    LessonFactory(part__course=course)
+
+    response = staff.post(
+        f"/admin/courses/course/{course.id}/change/",
+        {**_course_change_data(staff, course), "is_published": "on"},
+    )
+
+    assert response.status_code == 302, response.content[:2000]
+    course.refresh_from_db()
+    assert course.is_published and course.published_at is not None
+    first = course.published_at
+    staff.post(f"/admin/courses/course/{course.id}/change/", _course_change_data(staff, course))
+    staff.post(
+        f"/admin/courses/course/{course.id}/change/",
+        {**_course_change_data(staff, course), "is_published": "on"},
+    )
+    course.refresh_from_db()
+    assert course.is_published and course.published_at == first
+
+
+def test_publishing_an_empty_course_in_the_change_form_keeps_it_a_draft(staff):
+    course = DraftCourseFactory()
+
+    response = staff.post(
+        f"/admin/courses/course/{course.id}/change/",
+        {**_course_change_data(staff, course), "is_published": "on"},
+        follow=True,
+    )
+
+    course.refresh_from_db()
+    assert course.is_published is False and course.published_at is None
+    assert "saved as a draft" in response.content.decode()
+
+
+def test_clearing_a_thumbnail_in_the_admin_deletes_its_file(
+    staff, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    course = CourseFactory(thumbnail=image_upload())
+    old_name = course.thumbnail.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            f"/admin/courses/course/{course.id}/change/",
+            {**_course_change_data(staff, course), "is_published": "on", "thumbnail-clear": "on"},
+        )
+
+    assert response.status_code == 302, response.content[:2000]
+    course.refresh_from_db()
+    assert not course.thumbnail
+    assert not default_storage.exists(old_name)
+
+
+def test_renaming_a_lesson_in_the_admin_follows_the_api_slug_rule(staff):
+    from courses.tests.factories import LessonFactory
+
+    lesson = LessonFactory(title="Old title", slug="old-title")
+
+    response = staff.post(
+        f"/admin/courses/lesson/{lesson.id}/change/",
+        {
+            "part": str(lesson.part_id),
+            "title": "Introducción",
+            "description": "",
+            "order": "0",
+            "duration": "0",
+            "video_service_id": "",
+        },
+    )
+
+    assert response.status_code == 302, response.content[:2000]
+    lesson.refresh_from_db()
+    assert lesson.slug == "introducci-n"
+
+
+def test_deleting_a_category_in_the_admin_leaves_its_courses_without_one(staff):
+    category = CategoryFactory()
+    course = CourseFactory(category=category)
+
+    response = staff.post(f"/admin/courses/category/{category.id}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.category is None
+    assert not type(category).objects.filter(pk=category.pk).exists()

@@ -104,3 +104,27 @@ def test_delete_with_students_is_refused():
         course_delete(course=course)
 
     assert Course.objects.filter(pk=course.pk).exists()
+
+
+def test_category_delete_leaves_its_courses_without_one():
+    from courses.services.catalogue import category_delete
+    from courses.tests.factories import CategoryFactory
+
+    course = CourseFactory(category=CategoryFactory())
+
+    category_delete(category=course.category)
+
+    course.refresh_from_db()
+    assert course.category is None
+
+
+def test_lesson_slug_assign_keeps_the_slug_unless_the_title_changed():
+    from courses.services.catalogue import lesson_slug_assign
+
+    lesson = LessonFactory(title="Old", slug="kept-slug")
+    lesson.title = "New title"
+
+    lesson_slug_assign(lesson=lesson, title_changed=False)
+    assert lesson.slug == "kept-slug"
+    lesson_slug_assign(lesson=lesson, title_changed=True)
+    assert lesson.slug == "new-title"
