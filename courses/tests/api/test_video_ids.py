@@ -10,7 +10,7 @@ unchanged value on PATCH is always fine (lessons that had ids before keep them).
 import pytest
 from django.test import Client
 
-from courses.admin import LessonAdminForm, LessonInlineForm
+from courses.admin.lessons import LessonAdminForm, LessonInlineForm
 from courses.models import Lesson, VideoUpload
 from courses.tests.factories import CourseFactory, CoursePartFactory, LessonFactory
 from courses.tests.vdocipher_double import BASE, OTP_ANSWER, UPLOAD_ANSWER, vdocipher_mock

@@ -1,25 +1,23 @@
+"""The catalogue in the admin: categories, and courses with their prices and parts
+inline. Writes that carry a rule (publishing, thumbnails, deletion) go through
+`courses.services.catalogue`, as from the API."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from core.exceptions import ServiceError
 from core.money import extra_price_error, price_error
 from courses.exceptions import CourseEmpty
-from courses.integrations import VideoServiceUnavailable
 from courses.models import (
     Category,
-    Comment,
     Course,
     CoursePart,
     CoursePrice,
-    Lesson,
-    VideoUpload,
 )
 from courses.selectors.catalogue import category_list
-from courses.selectors.video import video_id_usable_on_course
 from courses.services.catalogue import (
     category_delete,
     course_delete,
@@ -27,59 +25,11 @@ from courses.services.catalogue import (
     course_publish,
     course_unpublish,
     course_update,
-    lesson_slug_assign,
 )
-from courses.services.video import video_durations_sync
 
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    """Moderation: hide a comment from everyone but staff, or restore it.
-
-    Hiding is reversible and leaves the row alone; authors' own deletions show here too.
-    """
-
-    list_display = (
-        "short_text",
-        "author",
-        "lesson",
-        "parent",
-        "is_hidden",
-        "is_deleted",
-        "created_at",
-    )
-    list_filter = (
-        "is_hidden",
-        "is_deleted",
-        ("lesson__part__course", admin.RelatedOnlyFieldListFilter),
-    )
-    search_fields = ("text", "author__email", "author__first_name", "author__last_name")
-    list_select_related = ("author", "lesson", "parent")
-    raw_id_fields = ("lesson", "author", "parent")
-    readonly_fields = ("created_at", "updated_at", "deleted_at")
-    date_hierarchy = "created_at"
-    actions = ("hide_comments", "restore_comments")
-
-    @admin.display(description="text")
-    def short_text(self, comment: Comment) -> str:
-        return comment.text[:80]
-
-    @admin.action(description="Hide the selected comments (staff only see them)")
-    def hide_comments(self, request, queryset):
-        count = queryset.update(is_hidden=True, updated_at=timezone.now())
-        self.message_user(request, f"{count} comment(s) hidden.", messages.SUCCESS)
-
-    @admin.action(description="Restore the selected hidden comments")
-    def restore_comments(self, request, queryset):
-        count = queryset.update(is_hidden=False, updated_at=timezone.now())
-        self.message_user(request, f"{count} comment(s) restored.", messages.SUCCESS)
-
-
-# --- Catalogue --------------------------------------------------------------------------
-#
 # Staff can build a whole course here: a course with its prices and parts inline, then
 # each part with its lessons inline. Lesson slugs are not typed by hand: they follow the
-# SPA's rule (see courses.services), set when the lesson is saved.
+# SPA's rule (`courses.services.catalogue.lesson_slug_assign`), set when the lesson is saved.
 
 
 class CourseAdminForm(forms.ModelForm):
@@ -285,162 +235,3 @@ class CourseAdmin(admin.ModelAdmin):
         for course in queryset:
             course_unpublish(course=course)
         self.message_user(request, f"{queryset.count()} course(s) unpublished.", messages.SUCCESS)
-
-
-class LessonVideoIdFormMixin:
-    """The API's rule for `video_service_id` (`video_id_usable_on_course`) in the admin's
-    lesson forms. `request_user` and, for the inline, `parent_course` are set per request
-    by the admin classes below. Staff are admins, so today it always passes; it is here
-    so that the admin never becomes a second, looser copy of the rule."""
-
-    request_user = None
-    parent_course = None
-
-    def _lesson_course(self, cleaned: dict):
-        part = cleaned.get("part")
-        if part is not None:
-            return part.course
-        return self.parent_course
-
-    def clean(self):
-        cleaned = super().clean()
-        video_id = cleaned.get("video_service_id") or ""
-        current = "" if self.instance._state.adding else self.instance.video_service_id
-        if not video_id or video_id == current:
-            return cleaned
-        user, course = self.request_user, self._lesson_course(cleaned)
-        if course is None:
-            allowed = bool(user is not None and user.is_admin)
-        else:
-            allowed = video_id_usable_on_course(user=user, course=course, video_id=video_id)
-        if not allowed:
-            self.add_error(
-                "video_service_id",
-                "Not a video of this course: use one uploaded by one of its tutors or "
-                "already on one of its lessons.",
-            )
-        return cleaned
-
-
-class LessonAdminForm(LessonVideoIdFormMixin, forms.ModelForm):
-    class Meta:
-        model = Lesson
-        fields = (
-            "part",
-            "title",
-            "description",
-            "order",
-            "duration",
-            "is_free_preview",
-            "video_service_id",
-        )
-
-
-class LessonInlineForm(LessonVideoIdFormMixin, forms.ModelForm):
-    class Meta:
-        model = Lesson
-        fields = (
-            "order",
-            "title",
-            "description",
-            "duration",
-            "is_free_preview",
-            "video_service_id",
-        )
-
-
-class LessonInline(admin.TabularInline):
-    model = Lesson
-    form = LessonInlineForm
-    extra = 1
-    fields = ("order", "title", "slug", "duration", "is_free_preview", "video_service_id")
-    readonly_fields = ("slug",)
-    ordering = ("order", "created_at")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form = type(
-            formset.form.__name__,
-            (formset.form,),
-            {"request_user": request.user, "parent_course": obj.course if obj else None},
-        )
-        return formset
-
-
-def _give_lessons_their_slugs(formset) -> None:
-    for form in formset.forms:
-        lesson = form.instance
-        if not form.has_changed() or form in formset.deleted_forms:
-            continue
-        lesson_slug_assign(lesson=lesson, title_changed="title" in form.changed_data)
-
-
-@admin.register(CoursePart)
-class CoursePartAdmin(admin.ModelAdmin):
-    list_display = ("title", "course", "order", "slug")
-    list_filter = (("course", admin.RelatedOnlyFieldListFilter),)
-    search_fields = ("title", "slug", "course__title")
-    list_select_related = ("course",)
-    prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("course",)
-    ordering = ("course__title", "order")
-    inlines = (LessonInline,)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Lesson:
-            _give_lessons_their_slugs(formset)
-        super().save_formset(request, form, formset, change)
-
-
-@admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
-    form = LessonAdminForm
-    list_display = ("title", "part", "order", "duration", "is_free_preview", "slug")
-    list_filter = ("is_free_preview", ("part__course", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("title", "slug", "part__title", "part__course__title", "video_service_id")
-    list_select_related = ("part", "part__course")
-    autocomplete_fields = ("part",)
-    readonly_fields = ("slug",)
-    ordering = ("part__course__title", "part__order", "order")
-    actions = ("sync_video_durations",)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"request_user": request.user})
-
-    def save_model(self, request, obj, form, change):
-        lesson_slug_assign(lesson=obj, title_changed="title" in form.changed_data)
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description="Fill unknown durations from VdoCipher")
-    def sync_video_durations(self, request, queryset):
-        """`manage.py sync_video_durations` for the selection: lessons with a video and
-        duration 0 get VdoCipher's `length`; others are left alone."""
-        try:
-            result = video_durations_sync(lessons=queryset)
-        except VideoServiceUnavailable:
-            self.message_user(request, "VdoCipher is not configured.", messages.ERROR)
-            return
-        level = messages.WARNING if result.failed else messages.SUCCESS
-        self.message_user(
-            request,
-            f"{result.updated} duration(s) filled, {result.skipped} video(s) not ready, "
-            f"{result.failed} failed.",
-            level,
-        )
-
-
-@admin.register(VideoUpload)
-class VideoUploadAdmin(admin.ModelAdmin):
-    """Who asked VdoCipher for which video: a record, written only by the API."""
-
-    list_display = ("video_id", "uploaded_by", "created_at")
-    search_fields = ("video_id", "uploaded_by__email")
-    list_select_related = ("uploaded_by",)
-    readonly_fields = ("video_id", "uploaded_by", "created_at", "updated_at")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
