@@ -1,6 +1,7 @@
-"""Object-level permissions for courses, parts and lessons."""
+"""Object-level permissions for courses, parts and lessons: the *course tutor* rule
+(`courses.selectors.catalogue.user_tutors_course`) as a DRF permission."""
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import BasePermission
 
 from courses.models import Course, CoursePart, Lesson
 from courses.selectors.catalogue import user_tutors_course
@@ -16,15 +17,9 @@ def course_of(obj) -> Course:
     raise TypeError(f"No course for {type(obj).__name__}")
 
 
-class IsCourseTutorOrReadOnly(BasePermission):
-    """Reading is decided by the visibility querysets; writing needs the course's tutor."""
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        return user_tutors_course(request.user, course_of(obj))
-
-
 class IsCourseTutor(BasePermission):
+    """Changing or deleting a course, part or lesson needs a course tutor of its course.
+    Reading is decided by the visibility querysets, not here."""
+
     def has_object_permission(self, request, view, obj) -> bool:
         return user_tutors_course(request.user, course_of(obj))

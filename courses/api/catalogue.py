@@ -32,7 +32,7 @@ from courses.api.serializers.catalogue import (
     CourseWriteSerializer,
 )
 from courses.filters import CourseFilter, StableOrderingFilter
-from courses.permissions import IsCourseTutorOrReadOnly
+from courses.permissions import IsCourseTutor
 from courses.selectors.catalogue import (
     category_list,
     course_detail_queryset,
@@ -98,7 +98,7 @@ class CourseContentPermissionsMixin:
             return [AllowAny()]
         if self.action == "create":
             return [IsAuthenticated(), IsTutor()]
-        return [IsAuthenticated(), IsCourseTutorOrReadOnly()]
+        return [IsAuthenticated(), IsCourseTutor()]
 
 
 DRAFT_RULE = (
