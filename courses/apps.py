@@ -1,3 +1,6 @@
+"""The courses app: everything taught (catalogue, tutor directory, enrollment and
+progress, comments, video). The map of its modules is in README.md's Layout section."""
+
 from django.apps import AppConfig
 
 

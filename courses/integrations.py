@@ -15,7 +15,7 @@ are safe to repeat (reading a video, issuing an OTP). Creating upload credential
 new video at VdoCipher, so it is retried only when the first attempt never connected:
 otherwise a slow first answer could leave an orphan video behind.
 
-No ORM here: services in `courses/video.py` decide who gets what and save the results.
+No ORM here: services in `courses/services/video.py` decide who gets what and save the results.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""HTTP for the courses app: views per concept, `serializers/` and `urls.py`."""
