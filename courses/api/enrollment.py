@@ -2,15 +2,12 @@
 marking lessons done. The rules live in `courses.services.enrollment`."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.api.serializers.enrollment import COMPLETION, EnrollmentSerializer
+from courses.api.serializers.enrollment import EnrollmentSerializer, LessonCompletionSerializer
 from courses.models import Enrollment
 from courses.selectors.catalogue import courses_visible_to, lessons_visible_to
 from courses.selectors.enrollment import enrollments_visible_to
@@ -59,7 +56,7 @@ class CourseEnrollView(APIView):
     )
     def post(self, request, slug: str):
         # A draft is visible to its active students (who get their enrollment back, 200)
-        # and to its course tutors, but nobody joins a draft: for them it stays a 404.
+        # and to its course tutors, but nobody joins a draft (`course_enroll`: 404).
         course = get_object_or_404(courses_visible_to(request.user), slug=slug)
         enrollment, granted_now = course_enroll(user=request.user, course=course)
         enrollment = enrollments_visible_to(request.user).get(pk=enrollment.pk)
@@ -80,7 +77,7 @@ class LessonCompleteView(APIView):
     @extend_schema(
         request=None,
         responses={
-            200: COMPLETION,
+            200: LessonCompletionSerializer,
             403: OpenApiResponse(description="`enrollment_required`"),
             404: OpenApiResponse(description="Unknown lesson, or one of a hidden draft"),
         },
@@ -96,7 +93,10 @@ class LessonCompleteView(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: COMPLETION, 403: OpenApiResponse(description="`enrollment_required`")},
+        responses={
+            200: LessonCompletionSerializer,
+            403: OpenApiResponse(description="`enrollment_required`"),
+        },
         description=(
             "Unmark the lesson (idempotent); `completed_at` is cleared when the course is no "
             "longer fully done."

@@ -23,7 +23,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         return progress_percent(obj.lessons_done, obj.lessons_total)
 
 
-COMPLETION = inline_serializer(
+LessonCompletionSerializer = inline_serializer(
     name="LessonCompletionResult",
     fields={
         "is_completed": serializers.BooleanField(),
