@@ -22,7 +22,8 @@ from payments.api.serializers import (
 )
 from payments.models import Order
 from payments.selectors import orders_owned_by, orders_visible_to
-from payments.services import ORDER_MISSING, checkout_start, stripe_event_process
+from payments.services.checkout import checkout_start
+from payments.services.webhooks import ORDER_MISSING, stripe_event_process
 
 logger = logging.getLogger(__name__)
 
