@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from core.money import to_minor_units
 from courses.enrollments import enrollment_grant
+from payments import integrations
+from payments.exceptions import InvalidWebhook, WebhookOrderMissing, WebhookSecretMissing
 from payments.models import Order, Payment, PaymentStatus, StripeEvent
 from payments.services.checkout import checkout_session_close
 from payments.services.orders import buyer_lock, other_completed_order
@@ -278,4 +280,27 @@ def stripe_event_process(*, event: dict) -> str:
         record.needs_review = False
         record.processed_at = timezone.now()
     record.save(update_fields=["processed_at", "result", "needs_review", "updated_at"])
+    return result
+
+
+def stripe_webhook_receive(*, payload: bytes, signature: str | None) -> str:
+    """Verify one delivery of Stripe's webhook on its raw body and apply its event;
+    returns what happened (`fulfilled`, `duplicate`, `ignored`, ...).
+
+    No secret configured: `WebhookSecretMissing` (503, Stripe retries). Bad, missing or
+    stale signature, or a body that is not an event: `InvalidWebhook` (400), nothing
+    stored. An event naming one of our orders that does not exist is stored and flagged
+    first (its transaction commits), then `WebhookOrderMissing` (409) so Stripe retries.
+    """
+    try:
+        event = integrations.webhook_event_verify(payload=payload, signature=signature)
+    except WebhookSecretMissing:
+        logger.error("payments.webhook.no_secret")
+        raise
+    except InvalidWebhook as exc:
+        logger.warning("payments.webhook.rejected", extra={"reason": exc.reason})
+        raise
+    result = stripe_event_process(event=event)
+    if result == ORDER_MISSING:
+        raise WebhookOrderMissing()
     return result
