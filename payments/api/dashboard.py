@@ -12,7 +12,12 @@ from rest_framework.views import APIView
 from courses.api.serializers import CourseSummarySerializer
 from courses.models import Course
 from courses.selectors import courses_visible_to, user_tutors_course
-from payments.selectors import as_number, course_statistics, tutor_courses, tutor_quick_statistics
+from payments.selectors.dashboard import (
+    as_number,
+    course_statistics,
+    tutor_courses,
+    tutor_quick_statistics,
+)
 from users.permissions import IsTutor
 
 MONTHLY = inline_serializer(

@@ -18,7 +18,7 @@ from payments.api.serializers import (
     OrderSerializer,
 )
 from payments.models import Order
-from payments.selectors import orders_owned_by, orders_visible_to
+from payments.selectors.orders import orders_owned_by, orders_visible_to
 from payments.services.checkout import checkout_start
 from payments.services.webhooks import stripe_webhook_receive
 

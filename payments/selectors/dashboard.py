@@ -1,7 +1,10 @@
-"""Reads for payments: orders scoped to who may see them.
+"""The tutor dashboard's numbers: money from payments, students and courses from the
+courses app's definitions (`courses.selectors`), so each number has one meaning.
 
-Every order lookup by the API goes through `orders_visible_to`, so another user's order
-is a 404, never a 403 that would confirm it exists.
+Earnings are completed, unrefunded payments (a refund turns the payment `refunded`),
+counted in the course's default currency only: there are no exchange rates here, so a
+payment in another currency is not added to a number in the default one. Every number
+comes from a fixed set of aggregate queries, whatever the number of courses or orders.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -12,7 +15,6 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -23,33 +25,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from courses.models import Course, Enrollment
-from courses.selectors import courses_for_summary
-from payments.models import Order, Payment, PaymentStatus
-
-
-def orders_visible_to(user) -> QuerySet[Order]:
-    """The caller's orders, newest first; every order for admins."""
-    orders = (
-        Order.objects.select_related("course")
-        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("created_at")))
-        .order_by("-created_at")
-    )
-    if user.is_admin:
-        return orders
-    return orders.filter(user=user)
-
-
-def orders_owned_by(user) -> QuerySet[Order]:
-    """Only the caller's own orders (the success page: not even admins see others')."""
-    return orders_visible_to(user).filter(user=user)
-
-
-# --- Tutor dashboard --------------------------------------------------------------------
-#
-# Earnings are completed, unrefunded payments (a refund turns the payment `refunded`),
-# counted in the course's default currency only: there are no exchange rates here, so a
-# payment in another currency is not added to a number in the default one. Every number
-# comes from a fixed set of aggregate queries, whatever the number of courses or orders.
+from courses.selectors import (
+    courses_for_summary,
+    courses_of_tutor,
+    enrollments_in_courses_of_tutor,
+    tutor_active_students_count,
+)
+from payments.models import Payment, PaymentStatus
 
 DASHBOARD_MONTHS = 6
 RECENT_DAYS = 7
@@ -129,7 +111,7 @@ def tutor_courses(*, tutor) -> QuerySet[Course]:
     """The tutor's courses in any state, newest first, ready for the course summary
     shape, with `earnings` annotated."""
     return (
-        courses_for_summary(courses=Course.objects.filter(tutors=tutor), user=tutor)
+        courses_for_summary(courses=courses_of_tutor(tutor), user=tutor)
         .annotate(earnings=course_earnings_subquery())
         .order_by("-created_at")
     )
@@ -142,23 +124,22 @@ def tutor_quick_statistics(*, tutor) -> dict:
     0 until reviews exist.
     """
     courses = list(
-        Course.objects.filter(tutors=tutor)
+        courses_of_tutor(tutor)
         .annotate(earnings=course_earnings_subquery())
         .order_by("-students_count", "title")
         .values("id", "title", "is_published", "students_count", "earnings")
     )
-    enrollments = Enrollment.objects.filter(course__tutors=tutor)
-    active = enrollments.filter(is_active=True)
+    enrollments = enrollments_in_courses_of_tutor(tutor)
     total = sum((course["earnings"] for course in courses), Decimal(0))
     return {
         "total_earnings": as_number(total),
-        "active_students": active.values("user_id").distinct().count(),
+        "active_students": tutor_active_students_count(tutor),
         "published_courses": sum(1 for course in courses if course["is_published"]),
         "draft_courses": sum(1 for course in courses if not course["is_published"]),
         "average_rating": 0,
         "total_reviews": 0,
-        "recent_enrollments": active.filter(
-            enrolled_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)
+        "recent_enrollments": enrollments.filter(
+            is_active=True, enrolled_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)
         ).count(),
         "monthly_earnings": _monthly(
             payments=_earning_payments().filter(order__course__tutors=tutor),
