@@ -5,6 +5,7 @@ Earnings are completed, unrefunded payments (a refund turns the payment `refunde
 counted in the course's default currency only: there are no exchange rates here, so a
 payment in another currency is not added to a number in the default one. Every number
 comes from a fixed set of aggregate queries, whatever the number of courses or orders.
+Amounts come back as `Decimal`s; the dashboard serializers write them as JSON numbers.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -60,12 +61,6 @@ def course_earnings_subquery() -> Coalesce:
     )
 
 
-def as_number(amount: Decimal | None) -> float | int:
-    """A JSON number for the dashboard (the SPA does arithmetic on it)."""
-    amount = Decimal(amount or 0).quantize(Decimal("0.001"))
-    return int(amount) if amount == amount.to_integral_value() else float(amount)
-
-
 def _month_starts(now: datetime) -> list[datetime]:
     """The first instants of the last `DASHBOARD_MONTHS` months (UTC), oldest first."""
     year, month = now.year, now.month
@@ -100,7 +95,7 @@ def _monthly(*, payments: QuerySet[Payment], enrollments: QuerySet[Enrollment]) 
     return [
         {
             "month": key,
-            "earnings": as_number(earned.get(key)),
+            "earnings": earned.get(key, Decimal(0)),
             "students": joined.get(key, 0),
         }
         for key in (start.strftime("%Y-%m") for start in starts)
@@ -132,7 +127,7 @@ def tutor_quick_statistics(*, tutor) -> dict:
     enrollments = enrollments_in_courses_of_tutor(tutor)
     total = sum((course["earnings"] for course in courses), Decimal(0))
     return {
-        "total_earnings": as_number(total),
+        "total_earnings": total,
         "active_students": tutor_active_students_count(tutor),
         "published_courses": sum(1 for course in courses if course["is_published"]),
         "draft_courses": sum(1 for course in courses if not course["is_published"]),
@@ -147,11 +142,11 @@ def tutor_quick_statistics(*, tutor) -> dict:
         ),
         "course_performance": [
             {
-                "id": str(course["id"]),
+                "id": course["id"],
                 "title": course["title"],
                 "students": course["students_count"],
                 "rating": 0,
-                "earnings": as_number(course["earnings"]),
+                "earnings": course["earnings"],
             }
             for course in courses
         ],
@@ -172,12 +167,12 @@ def course_statistics(*, course: Course) -> dict:
         finished=Count("pk", filter=Q(is_active=True, completed_at__isnull=False)),
     )
     payments = _earning_payments().filter(order__course=course)
-    earned = payments.aggregate(total=Sum("amount"))["total"]
+    earned = payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     active = counts["active"]
     return {
         "students_count": counts["students"],
         "active_students": active,
         "completion_rate": round(100 * counts["finished"] / active, 1) if active else 0,
-        "earnings": as_number(earned),
+        "earnings": earned,
         "monthly": _monthly(payments=payments, enrollments=enrollments),
     }
