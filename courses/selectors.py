@@ -309,7 +309,7 @@ def tutor_public_detail_queryset(*, user) -> QuerySet[User]:
 
 
 def courses_of_tutor(tutor: User) -> QuerySet[Course]:
-    """ "Courses of a tutor": every course they tutor, in any state (drafts included)."""
+    """The courses of a tutor: every course they tutor, in any state (drafts included)."""
     return Course.objects.filter(tutors=tutor)
 
 
@@ -319,7 +319,7 @@ def enrollments_in_courses_of_tutor(tutor: User) -> QuerySet[Enrollment]:
 
 
 def tutor_active_students_count(tutor: User) -> int:
-    """ "Active students of a tutor": distinct users with an active enrollment in any
+    """The active students of a tutor: distinct users with an active enrollment in any
     course of the tutor (one query)."""
     return (
         enrollments_in_courses_of_tutor(tutor)
