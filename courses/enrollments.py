@@ -7,12 +7,15 @@ moves in the same transaction with `F()`, so concurrent grants never lose a coun
 Progress is computed from `LessonCompletion` rows, never stored.
 """
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from rest_framework import status
 
 from core.exceptions import Forbidden, ServiceError
+from courses.emails import enrollment_receipt_queue
 from courses.models import Course, Enrollment, Lesson, LessonCompletion
 from courses.selectors import progress_percent
 from users.models import Role, User
@@ -35,13 +38,22 @@ class PaymentRequired(ServiceError):
 
 
 @transaction.atomic
-def enrollment_grant(*, user: User, course: Course) -> tuple[Enrollment, bool]:
+def enrollment_grant(
+    *,
+    user: User,
+    course: Course,
+    amount: Decimal | None = None,
+    currency: str = "",
+    send_receipt: bool = True,
+) -> tuple[Enrollment, bool]:
     """Give `user` access to `course`; returns `(enrollment, granted_now)`.
 
     Idempotent: an active enrollment is returned untouched (`granted_now` False). An
     inactive one (refunded earlier) is reactivated. The first enrollment turns a plain
     user (role 4) into a student (3); tutors and admins keep their role. Safe under
     concurrency: the unique (user, course) constraint decides, the loser re-reads.
+    A grant queues the enrollment receipt (courses/emails.py) in this transaction; a
+    purchase passes the `amount` and `currency` paid, none means free.
     """
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if enrollment is None:
@@ -52,6 +64,8 @@ def enrollment_grant(*, user: User, course: Course) -> tuple[Enrollment, bool]:
             enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
         else:
             _count_student(user=user, course=course, delta=1)
+            if send_receipt:
+                enrollment_receipt_queue(enrollment=enrollment, amount=amount, currency=currency)
             return enrollment, True
     if enrollment.is_active:
         return enrollment, False
@@ -59,6 +73,8 @@ def enrollment_grant(*, user: User, course: Course) -> tuple[Enrollment, bool]:
     enrollment.enrolled_at = timezone.now()
     enrollment.save(update_fields=["is_active", "enrolled_at", "updated_at"])
     _count_student(user=user, course=course, delta=1)
+    if send_receipt:
+        enrollment_receipt_queue(enrollment=enrollment, amount=amount, currency=currency)
     return enrollment, True
 
 

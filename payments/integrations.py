@@ -86,6 +86,20 @@ def _key_in_use(exc: stripe.StripeError) -> bool:
     return exc.http_status == 409 or exc.code == "idempotency_key_in_use"
 
 
+def checkout_session_retrieve(*, session_id: str) -> dict:
+    """`GET /v1/checkout/sessions/{id}`: the session as Stripe has it now (`status`,
+    `payment_status`, amounts), the source of truth for reconciliation."""
+    client = _client()
+    try:
+        session = client.v1.checkout.sessions.retrieve(session_id)
+    except stripe.StripeError as exc:
+        logger.warning(
+            "payments.stripe.retrieve_failed", extra={"session_id": session_id, "error": str(exc)}
+        )
+        raise PaymentServiceError() from exc
+    return _as_dict(session)
+
+
 def checkout_session_expire(*, session_id: str) -> dict | None:
     """Expire an open Checkout Session so it can no longer be paid.
 

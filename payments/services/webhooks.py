@@ -138,7 +138,9 @@ def _fulfil(session: dict) -> str:
         logger.warning("payments.webhook.paid_twice", extra={"order_id": str(order.id)})
         transaction.on_commit(lambda: duplicate_payment_refund(payment_id=payment.pk), robust=True)
         return "paid_twice"
-    enrollment_grant(user=order.user, course=order.course)
+    enrollment_grant(
+        user=order.user, course=order.course, amount=order.amount, currency=order.currency
+    )
     # The buyer's other sessions for this course must not be paid as well.
     open_sessions = (
         Order.objects.filter(
@@ -232,6 +234,20 @@ def _charge_refunded(charge: dict) -> str:
             return "payment_not_found"
         return _refund_before_completion(order=order, intent=intent)
     return payment_mark_refunded(order=order, payment=payment)
+
+
+@transaction.atomic
+def checkout_session_settle(*, session: dict) -> str:
+    """Apply a Checkout Session as Stripe reports it now (reconciliation), through the
+    webhook's own handlers: paid → fulfil, expired → failed, anything else (open, or
+    complete and waiting for a delayed payment) → no change. Under the order row's lock
+    with state checks, so a webhook of the same session arriving at the same moment
+    fulfils nothing twice."""
+    if session.get("payment_status") == "paid":
+        return _fulfil(session)
+    if session.get("status") == "expired":
+        return _session_failed(session)
+    return "still_open" if session.get("status") == "open" else "awaiting_payment"
 
 
 EVENT_HANDLERS = {
