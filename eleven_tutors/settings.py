@@ -390,6 +390,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through Django's LOGGING (one JSON object per line), not its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Publishing happens in requests (after commit): with Redis down it must fail fast, and
 # the email waits in the outbox (core/outbox.py) for the periodic re-queue.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
