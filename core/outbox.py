@@ -92,7 +92,12 @@ def outbound_email_enqueue(*, email_id) -> bool:
     from core.tasks import outbound_email_send
 
     try:
-        outbound_email_send.delay(str(email_id))
+        if outbound_email_send.app.conf.task_always_eager:
+            # No broker (development): one attempt in-process. Eager retries would run
+            # back to back inside the request; the row stays unsent for a later re-queue.
+            outbound_email_send.apply(args=[str(email_id)], retries=outbound_email_send.max_retries)
+        else:
+            outbound_email_send.delay(str(email_id))
     except Exception:
         logger.warning("core.outbox.enqueue_failed", extra={"email_id": str(email_id)})
         return False

@@ -91,18 +91,16 @@ def test_an_email_that_no_longer_applies_is_dropped(django_capture_on_commit_cal
     assert email.sent_at is not None and email.dropped_reason == "no longer applies"
 
 
-def test_a_failing_mail_server_is_retried_and_the_row_waits_until_sent(
-    settings, django_capture_on_commit_callbacks
-):
-    # given: a mail server that refuses more times than the task retries
+def test_a_failed_send_leaves_the_row_for_the_requeue(settings, django_capture_on_commit_callbacks):
+    # given: a mail server that refuses once (no broker: one attempt, in the request)
     settings.EMAIL_BACKEND = "core.tests.email_backends.FlakyEmailBackend"
-    FlakyEmailBackend.failures = outbound_email_send.max_retries + 1
+    FlakyEmailBackend.failures = 1
     with django_capture_on_commit_callbacks(execute=True):
         email = _queue()
     email.refresh_from_db()
     assert email.sent_at is None and mail.outbox == []
 
-    # when: the periodic re-queue finds it a minute later, the server is back
+    # when: the periodic re-queue finds it a minute later
     OutboundEmail.objects.filter(pk=email.pk).update(
         created_at=email.created_at - outbox.REQUEUE_AFTER
     )
@@ -125,3 +123,18 @@ def test_the_requeue_leaves_fresh_sent_and_abandoned_rows_alone(django_capture_o
 
     assert outbox.outbound_emails_due() == [str(old.pk)]
     assert fresh.sent_at is None
+
+
+def test_the_task_retries_a_failing_send_with_backoff(settings, django_capture_on_commit_callbacks):
+    # given: the task as a worker runs it (retries allowed), a server failing twice
+    settings.EMAIL_BACKEND = "core.tests.email_backends.FlakyEmailBackend"
+    FlakyEmailBackend.failures = 2
+    with django_capture_on_commit_callbacks(execute=False):
+        email = _queue()
+
+    # when
+    result = outbound_email_send.apply(args=[str(email.pk)]).get()
+
+    # then: sent on the third attempt, once
+    assert result == "sent" and len(mail.outbox) == 1
+    assert outbound_email_send.retry_backoff and outbound_email_send.max_retries == 8
