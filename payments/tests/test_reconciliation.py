@@ -123,6 +123,9 @@ def test_a_paid_amount_that_does_not_match_is_flagged_not_fulfilled(stripe_keys,
     assert orders_reconcile.apply().get() == {"amount_mismatch": 1}
     order.refresh_from_db()
     assert order.status == PaymentStatus.PENDING and order.needs_review
+    # left to staff: the next run does not ask again
+    assert orders_reconcile.apply().get() == {}
+    assert len(stripe_http.calls) == 1
 
 
 def test_a_stripe_error_leaves_the_order_for_the_next_run(stripe_keys, stripe_http):
