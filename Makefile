@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=True
 
-.PHONY: run serve test lint format check-deploy bench
+.PHONY: run serve worker test lint format check-deploy bench
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ serve: $(BIN)/activate
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
 	exec $(BIN)/gunicorn -c gunicorn.conf.py eleven_tutors.wsgi
+
+## Celery worker with beat (emails, Stripe reconciliation, periodic upkeep). Needs REDIS_URL
+## (the broker); run one beat per deployment: more workers go without -B (README).
+worker: $(BIN)/activate
+	exec $(BIN)/celery -A eleven_tutors worker -B -l info
 
 ## Lint, then the whole test suite (SQLite unless DATABASE_URL points elsewhere)
 test: $(BIN)/activate lint

@@ -7,3 +7,7 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "courses"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the enrollment receipt's builder with the outbox (web and worker alike).
+        from courses import emails  # noqa: F401

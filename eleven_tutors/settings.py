@@ -377,3 +377,40 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "users.admin_login.login_username"
 AXES_LOCKOUT_CALLABLE = "users.admin_login.locked_out_response"
 AXES_RESET_ON_SUCCESS = True
+
+# Background work on Celery (eleven_tutors/celery.py; README "Background work").
+# With REDIS_URL, Redis is the broker and `make worker` runs the worker with beat. Without
+# it every task runs eagerly in-process (development, `make run`, the tests): no Redis.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged after it ran, and given back to the queue when its worker dies
+# mid-task: every task is idempotent, so running one twice is harmless, losing one is not.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through Django's LOGGING (one JSON object per line), not its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Publishing happens in requests (after commit): with Redis down it must fail fast, and
+# the email waits in the outbox (core/outbox.py) for the periodic re-queue.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+STRIPE_RECONCILE_MINUTES = env_int("STRIPE_RECONCILE_MINUTES", 15)
+# The beat schedule (no django-celery-beat): `celery -A eleven_tutors worker -B`.
+CELERY_BEAT_SCHEDULE = {
+    # Emails whose queueing failed (broker down) or whose task was lost leave within a minute.
+    "outbox-requeue": {"task": "core.tasks.outbound_emails_requeue", "schedule": 60.0},
+    # Pending orders older than STRIPE_RECONCILE_MINUTES are settled from Stripe's session.
+    "stripe-reconcile": {"task": "payments.tasks.orders_reconcile", "schedule": 300.0},
+    # Pending orders whose session expired (an hour ago) are failed, as the expiry webhook would.
+    "orders-expire": {"task": "payments.tasks.orders_expire", "schedule": 900.0},
+    # Lessons with a video and an unknown duration get VdoCipher's length.
+    "video-durations-sync": {"task": "courses.tasks.video_durations_sync", "schedule": 3600.0},
+}

@@ -16,28 +16,15 @@ from django.conf import settings
 
 from payments.exceptions import (
     CheckoutKeyInUse,
+    InvalidWebhook,
     PaymentServiceError,
     PaymentServiceUnavailable,
+    WebhookSecretMissing,
 )
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_TOLERANCE_SECONDS = 300
-
-
-class WebhookSecretMissing(Exception):
-    """`STRIPE_WEBHOOK_SECRET` is not set: no event can be trusted."""
-
-
-class InvalidWebhook(Exception):
-    """Missing or bad signature, stale timestamp, or a body that is not an event.
-
-    `code` is `invalid_signature` or `invalid_payload` (signed, but not an event).
-    """
-
-    def __init__(self, reason: str, *, code: str = "invalid_signature"):
-        super().__init__(reason)
-        self.code = code
 
 
 def _without_nul(value):
@@ -97,6 +84,20 @@ def checkout_session_create(*, params: dict, idempotency_key: str) -> dict:
 def _key_in_use(exc: stripe.StripeError) -> bool:
     """Stripe's 409 for an idempotency key whose first request is still running."""
     return exc.http_status == 409 or exc.code == "idempotency_key_in_use"
+
+
+def checkout_session_retrieve(*, session_id: str) -> dict:
+    """`GET /v1/checkout/sessions/{id}`: the session as Stripe has it now (`status`,
+    `payment_status`, amounts), the source of truth for reconciliation."""
+    client = _client()
+    try:
+        session = client.v1.checkout.sessions.retrieve(session_id)
+    except stripe.StripeError as exc:
+        logger.warning(
+            "payments.stripe.retrieve_failed", extra={"session_id": session_id, "error": str(exc)}
+        )
+        raise PaymentServiceError() from exc
+    return _as_dict(session)
 
 
 def checkout_session_expire(*, session_id: str) -> dict | None:

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.models import OutboundEmail
 from courses.models import Course, Enrollment
 from courses.tests.factories import CourseFactory
 from payments.models import Order, Payment, PaymentStatus, StripeEvent
@@ -474,6 +475,7 @@ def _unavailable_logs(server: AppServer) -> int:
 
 def test_redis_down_degrades_to_pass_through_and_recovers_without_a_restart(a, b, redis_server):
     course = CourseFactory()
+    student = StudentFactory()
     logged_before = _unavailable_logs(a)
     pids = (a.process.pid, b.process.pid)
     try:
@@ -492,6 +494,12 @@ def test_redis_down_degrades_to_pass_through_and_recovers_without_a_restart(a, b
         assert a.get("/api/core/health/live/").status_code == 200
         # the outage is logged once by the worker, not once per request
         assert _unavailable_logs(a) - logged_before == 1
+        # Redis is the Celery broker too: an email cannot be queued, yet the request
+        # answers at once and the email waits in the outbox for the periodic re-queue
+        started = time.monotonic()
+        reset = a.post("/api/auth/password/reset/", json={"email": student.email})
+        assert reset.status_code == 202 and time.monotonic() - started < 2
+        assert OutboundEmail.objects.get(recipient=student.email).sent_at is None
     finally:
         # when: Redis comes back
         redis_server.start()

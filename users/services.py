@@ -3,7 +3,8 @@
 Rules shared by all of them:
 - an email is stored lower-cased and is unique whatever its case;
 - changing the email un-verifies the account and sends a new verification email;
-- emails leave with `transaction.on_commit`, never for a rolled-back change;
+- emails are written to the outbox in the change's transaction and leave from a worker
+  after its commit (users/emails.py), never for a rolled-back change;
 - nothing here tells a caller whether an email has an account (resend and reset are
   silent about it).
 """
@@ -17,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from core.exceptions import InvalidInput, ServiceError
 from core.models import University
-from users.emails import send_password_reset_email, send_verification_email
+from users.emails import password_reset_email_queue, verification_email_queue
 from users.models import OnboardingAnswer, Role, User
 from users.tokens import (
     email_verification_token_generator,
@@ -73,7 +74,7 @@ def user_create(*, email: str, password: str, first_name: str, last_name: str) -
             user.save()
     except IntegrityError as exc:
         raise InvalidInput({"email": [EMAIL_TAKEN]}) from exc
-    transaction.on_commit(partial(send_verification_email, user))
+    verification_email_queue(user=user)
     return user
 
 
@@ -146,7 +147,7 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
         storage = user.avatar.storage
         transaction.on_commit(partial(storage.delete, old_avatar))
     if send_verification:
-        transaction.on_commit(partial(send_verification_email, user))
+        verification_email_queue(user=user)
     return user
 
 
@@ -180,6 +181,7 @@ def email_verify(*, uid: str, token: str) -> User:
     return user
 
 
+@transaction.atomic
 def email_verification_resend(*, email: str) -> None:
     """Send a new verification email when an active, unverified account has this email;
     otherwise do nothing, silently (no account enumeration)."""
@@ -187,15 +189,16 @@ def email_verification_resend(*, email: str) -> None:
         email__iexact=_normalize_email(email), is_active=True, is_email_verified=False
     ).first()
     if user is not None:
-        transaction.on_commit(partial(send_verification_email, user))
+        verification_email_queue(user=user)
 
 
+@transaction.atomic
 def password_reset_request(*, email: str) -> None:
     """Send a reset link when an active account with a usable password has this email;
     otherwise do nothing, silently."""
     user = User.objects.filter(email__iexact=_normalize_email(email), is_active=True).first()
     if user is not None and user.has_usable_password():
-        transaction.on_commit(partial(send_password_reset_email, user))
+        password_reset_email_queue(user=user)
 
 
 @transaction.atomic

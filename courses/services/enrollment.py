@@ -12,10 +12,13 @@ route, and checkout for a free course): it alone decides "already enrolled", "fr
 (`enrollment_grant`, from payments' webhook).
 """
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from courses.emails import enrollment_receipt_queue
 from courses.exceptions import CourseNotJoinable, EnrollmentRequired, PaymentRequired
 from courses.models import Course, Enrollment, Lesson, LessonCompletion
 from courses.selectors.enrollment import progress_percent
@@ -43,13 +46,22 @@ def course_enroll(*, user: User, course: Course) -> tuple[Enrollment, bool]:
 
 
 @transaction.atomic
-def enrollment_grant(*, user: User, course: Course) -> tuple[Enrollment, bool]:
+def enrollment_grant(
+    *,
+    user: User,
+    course: Course,
+    amount: Decimal | None = None,
+    currency: str = "",
+    send_receipt: bool = True,
+) -> tuple[Enrollment, bool]:
     """Give `user` access to `course`; returns `(enrollment, granted_now)`.
 
     Idempotent: an active enrollment is returned untouched (`granted_now` False). An
     inactive one (refunded earlier) is reactivated. The first enrollment turns a plain
     user (role 4) into a student (3); tutors and admins keep their role. Safe under
     concurrency: the unique (user, course) constraint decides, the loser re-reads.
+    A grant queues the enrollment receipt (courses/emails.py) in this transaction; a
+    purchase passes the `amount` and `currency` paid, none means free.
     """
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if enrollment is None:
@@ -60,6 +72,8 @@ def enrollment_grant(*, user: User, course: Course) -> tuple[Enrollment, bool]:
             enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
         else:
             _count_student(user=user, course=course, delta=1)
+            if send_receipt:
+                enrollment_receipt_queue(enrollment=enrollment, amount=amount, currency=currency)
             return enrollment, True
     if enrollment.is_active:
         return enrollment, False
@@ -67,6 +81,8 @@ def enrollment_grant(*, user: User, course: Course) -> tuple[Enrollment, bool]:
     enrollment.enrolled_at = timezone.now()
     enrollment.save(update_fields=["is_active", "enrolled_at", "updated_at"])
     _count_student(user=user, course=course, delta=1)
+    if send_receipt:
+        enrollment_receipt_queue(enrollment=enrollment, amount=amount, currency=currency)
     return enrollment, True
 
 

@@ -180,7 +180,9 @@ class VerifyEmailResendView(APIView):
         description=(
             "Send the verification email again. 202 whatever the email, whether or not an "
             "unverified account has it (no account enumeration); only a missing, blank or "
-            "non-string `email` is 400."
+            "non-string `email` is 400. The email leaves from the background worker after the "
+            "request (an outbox row, then a task), so the answer takes the same time either "
+            "way; while the broker is down it waits in the outbox and leaves when it returns."
         ),
     )
     def post(self, request):
@@ -199,7 +201,9 @@ class PasswordResetView(APIView):
         responses={202: DetailSerializer},
         description=(
             "Email a link to `{FRONTEND_URL}/reset-password?uid=&token=`. 202 whatever the "
-            "email (no account enumeration); only a missing, blank or non-string `email` is 400."
+            "email (no account enumeration); only a missing, blank or non-string `email` is 400. "
+            "The email leaves from the background worker after the request, so the answer "
+            "takes the same time whether or not the email has an account."
         ),
     )
     def post(self, request):
