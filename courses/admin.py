@@ -435,3 +435,6 @@ class VideoUploadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+from courses import admin_reviews  # noqa: E402,F401  (ReviewAdmin; registers itself)

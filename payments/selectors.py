@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from courses.models import Course, Enrollment
+from courses.reviews_selectors import tutor_rating_totals
 from courses.selectors import courses_for_summary
 from payments.models import Order, Payment, PaymentStatus
 
@@ -138,15 +139,17 @@ def tutor_courses(*, tutor) -> QuerySet[Course]:
 def tutor_quick_statistics(*, tutor) -> dict:
     """The dashboard header of a tutor (admins see the courses they tutor themselves).
 
-    `recent_enrollments` counts active enrollments made in the last 7 days; ratings are
-    0 until reviews exist.
+    `recent_enrollments` counts active enrollments made in the last 7 days;
+    `average_rating` is the mean of the visible reviews of all the tutor's courses (one
+    decimal), `rating` a course's stored one; both 0 while there is none.
     """
     courses = list(
         Course.objects.filter(tutors=tutor)
         .annotate(earnings=course_earnings_subquery())
         .order_by("-students_count", "title")
-        .values("id", "title", "is_published", "students_count", "earnings")
+        .values("id", "title", "is_published", "students_count", "earnings", "rating")
     )
+    average_rating, total_reviews = tutor_rating_totals(tutor=tutor)
     enrollments = Enrollment.objects.filter(course__tutors=tutor)
     active = enrollments.filter(is_active=True)
     total = sum((course["earnings"] for course in courses), Decimal(0))
@@ -155,8 +158,8 @@ def tutor_quick_statistics(*, tutor) -> dict:
         "active_students": active.values("user_id").distinct().count(),
         "published_courses": sum(1 for course in courses if course["is_published"]),
         "draft_courses": sum(1 for course in courses if not course["is_published"]),
-        "average_rating": 0,
-        "total_reviews": 0,
+        "average_rating": as_number(average_rating),
+        "total_reviews": total_reviews,
         "recent_enrollments": active.filter(
             enrolled_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)
         ).count(),
@@ -169,7 +172,7 @@ def tutor_quick_statistics(*, tutor) -> dict:
                 "id": str(course["id"]),
                 "title": course["title"],
                 "students": course["students_count"],
-                "rating": 0,
+                "rating": as_number(course["rating"]),
                 "earnings": as_number(course["earnings"]),
             }
             for course in courses

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from courses.api.comments import CommentViewSet
 from courses.api.enrollments import CourseEnrollView, EnrollmentViewSet, LessonCompleteView
+from courses.api.reviews import ReviewViewSet
 from courses.api.tutors import TutorMeView, TutorViewSet
 from courses.api.video import LessonVideoOtpView, UploadCredentialsView
 from courses.api.views import CategoryViewSet, CoursePartViewSet, CourseViewSet, LessonViewSet
@@ -17,6 +18,7 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("course-parts", CoursePartViewSet, basename="course-part")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("reviews", ReviewViewSet, basename="review")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 
 urlpatterns: list = [

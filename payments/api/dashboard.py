@@ -79,8 +79,10 @@ class TutorQuickStatisticsView(APIView):
             "enrollments made in the last 7 days; `monthly_earnings`: the last 6 months, "
             "oldest first (current month included), `students` being enrollments made that "
             "month; `course_performance`: every course of the caller, most students first, "
-            "`students` being its active enrollments. Ratings are 0 until reviews exist. "
-            + EARNINGS_RULE
+            "`students` being its active enrollments. `average_rating`: the mean of "
+            "the visible reviews of all the caller's courses (one decimal), `total_reviews` "
+            "their count; a course's `rating` is its stored mean; ratings are 0 while there "
+            "is no visible review. " + EARNINGS_RULE
         ),
     )
     def get(self, request):
@@ -121,22 +123,16 @@ class TutorCourseSerializer(CourseSummarySerializer):
 
     # Money on the dashboard routes is a JSON number (the contract's Conventions).
     price = serializers.SerializerMethodField()
-    rating = serializers.SerializerMethodField()
-    reviews_count = serializers.SerializerMethodField()
     earnings = serializers.SerializerMethodField()
 
+    # `rating` (null while there is no visible review) and `reviews_count` come from the
+    # course summary.
     class Meta(CourseSummarySerializer.Meta):
-        fields = [*CourseSummarySerializer.Meta.fields, "rating", "reviews_count", "earnings"]
+        fields = [*CourseSummarySerializer.Meta.fields, "earnings"]
         read_only_fields = fields
 
     def get_price(self, obj) -> float:
         return as_number(obj.price)
-
-    def get_rating(self, obj) -> float | None:
-        return None  # no reviews exist yet; the SPA prints a stray "0" for 0
-
-    def get_reviews_count(self, obj) -> int:
-        return 0
 
     def get_earnings(self, obj) -> float:
         return as_number(obj.earnings)
@@ -150,8 +146,8 @@ class TutorCoursesView(generics.ListAPIView):
     @extend_schema(
         description=(
             "The caller's courses in any state, newest first, each a course summary plus "
-            "`rating` (null until reviews exist), `reviews_count` (0) and `earnings` (a "
-            "JSON number). " + EARNINGS_RULE
+            "`rating` (the mean of its visible reviews, one decimal; null while there is "
+            "none), `reviews_count` and `earnings` (a JSON number). " + EARNINGS_RULE
         )
     )
     def get(self, request, *args, **kwargs):
