@@ -34,8 +34,6 @@ from courses.reviews_services import (
     review_update,
 )
 
-UUID_PATTERN = r"[0-9a-fA-F-]{32,36}"
-
 
 class ReviewCreateThrottle(CommentCreateThrottle):
     """Per-user limit on posting reviews (`THROTTLE_REVIEW_RATE`): counts POST
@@ -138,7 +136,6 @@ class ReviewViewSet(
     serializer_class = ReviewSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends: list = []
-    lookup_value_regex = UUID_PATTERN
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_throttles(self):

@@ -299,9 +299,7 @@ def test_unknown_review_is_404(pk):
 
 
 @pytest.mark.parametrize("page_size", [5, 50])
-def test_the_list_costs_a_fixed_number_of_queries(
-    django_assert_max_num_queries, course, page_size
-):
+def test_the_list_costs_a_fixed_number_of_queries(django_assert_max_num_queries, course, page_size):
     tutor = course.tutors.get()
     for index in range(page_size):
         review = ReviewFactory(course=course, rating=1 + index % 5)
