@@ -9,13 +9,13 @@ from django.db import connection
 
 from courses.models import Course, Review
 from courses.reviews_exceptions import AlreadyReviewed
+from courses.reviews_selectors import rating_mean
 from courses.reviews_services import (
     review_create,
     review_delete,
     review_update,
     reviews_set_hidden,
 )
-from courses.reviews_selectors import rating_mean
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

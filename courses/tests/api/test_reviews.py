@@ -10,7 +10,6 @@ from courses.models import Course, Review
 from courses.reviews_services import review_create, reviews_set_hidden
 from courses.tests.factories import (
     CourseFactory,
-    DraftCourseFactory,
     EnrollmentFactory,
     ReviewFactory,
 )
