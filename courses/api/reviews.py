@@ -93,6 +93,11 @@ REPLY_DESCRIPTION = (
     "deleted. Anonymous: 401."
 )
 
+ANONYMOUS = OpenApiResponse(description="Anonymous (never 403).")
+FORBIDDEN = OpenApiResponse(description="`permission_denied`: not the caller's to change.")
+NOT_VISIBLE = OpenApiResponse(
+    description="`not_found`: unknown, hidden (non-admins), or of a course the caller may not see."
+)
 ERRORS_403 = OpenApiResponse(
     description="`enrollment_required`, `email_not_verified`, `own_course`, or `permission_denied`"
 )
@@ -107,25 +112,35 @@ ERRORS_403 = OpenApiResponse(
             ),
             OpenApiParameter("rating", OpenApiTypes.INT, description="Only this rating, 1-5."),
         ],
+        responses={
+            200: ReviewSerializer(many=True),
+            400: OpenApiResponse(description="`course` missing, or a bad `rating`."),
+            404: NOT_VISIBLE,
+        },
     ),
     create=extend_schema(
         description=CREATE_DESCRIPTION,
         request=ReviewCreateSerializer,
         responses={
             201: ReviewSerializer,
-            401: OpenApiResponse(description="Anonymous."),
+            401: ANONYMOUS,
             403: ERRORS_403,
             409: OpenApiResponse(description="`already_reviewed`"),
             429: OpenApiResponse(description="`throttled`"),
         },
     ),
-    retrieve=extend_schema(description=DETAIL_DESCRIPTION),
+    retrieve=extend_schema(
+        description=DETAIL_DESCRIPTION, responses={200: ReviewSerializer, 404: NOT_VISIBLE}
+    ),
     partial_update=extend_schema(
         description=DETAIL_DESCRIPTION,
         request=ReviewUpdateSerializer,
-        responses={200: ReviewSerializer, 403: ERRORS_403},
+        responses={200: ReviewSerializer, 401: ANONYMOUS, 403: FORBIDDEN, 404: NOT_VISIBLE},
     ),
-    destroy=extend_schema(description=DETAIL_DESCRIPTION),
+    destroy=extend_schema(
+        description=DETAIL_DESCRIPTION,
+        responses={204: None, 401: ANONYMOUS, 403: FORBIDDEN, 404: NOT_VISIBLE},
+    ),
 )
 class ReviewViewSet(
     mixins.ListModelMixin,
@@ -184,13 +199,13 @@ class ReviewViewSet(
         methods=["POST"],
         description=REPLY_DESCRIPTION,
         request=ReviewReplyWriteSerializer,
-        responses={200: ReviewSerializer, 401: OpenApiResponse(description="Anonymous.")},
+        responses={200: ReviewSerializer, 401: ANONYMOUS, 403: FORBIDDEN, 404: NOT_VISIBLE},
     )
     @extend_schema(
         methods=["DELETE"],
         description=REPLY_DESCRIPTION,
         request=None,
-        responses={200: ReviewSerializer, 401: OpenApiResponse(description="Anonymous.")},
+        responses={200: ReviewSerializer, 401: ANONYMOUS, 403: FORBIDDEN, 404: NOT_VISIBLE},
     )
     @action(detail=True, methods=["post", "delete"], url_path="reply")
     def reply(self, request, *args, **kwargs):
