@@ -304,15 +304,37 @@ def tutor_public_detail_queryset(*, user) -> QuerySet[User]:
     )
 
 
-def tutor_own_stats(user: User) -> dict[str, int]:
-    """For the tutor's own page: every course they tutor (any state) and the distinct
-    students actively enrolled in any of them."""
-    return {
-        "courses_count": Course.objects.filter(tutors=user).count(),
-        "students_count": Enrollment.objects.filter(course__tutors=user, is_active=True)
+# A tutor's own numbers have one definition each, used by `tutors/me/` here and by the
+# dashboard in payments (which adds the money).
+
+
+def courses_of_tutor(tutor: User) -> QuerySet[Course]:
+    """The courses of a tutor: every course they tutor, in any state (drafts included)."""
+    return Course.objects.filter(tutors=tutor)
+
+
+def enrollments_in_courses_of_tutor(tutor: User) -> QuerySet[Enrollment]:
+    """Every enrollment, active or not, in any course of the tutor."""
+    return Enrollment.objects.filter(course__tutors=tutor)
+
+
+def tutor_active_students_count(tutor: User) -> int:
+    """The active students of a tutor: distinct users with an active enrollment in any
+    course of the tutor (one query)."""
+    return (
+        enrollments_in_courses_of_tutor(tutor)
+        .filter(is_active=True)
         .values("user_id")
         .distinct()
-        .count(),
+        .count()
+    )
+
+
+def tutor_own_stats(user: User) -> dict[str, int]:
+    """For the tutor's own page: their courses and their active students."""
+    return {
+        "courses_count": courses_of_tutor(user).count(),
+        "students_count": tutor_active_students_count(user),
     }
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from core.exceptions import ServiceError
 from courses.models import Enrollment
 from payments.models import Order, Payment, PaymentStatus, StripeEvent
-from payments.services import payment_refund
+from payments.services.refunds import payment_refund
 
 
 class PaymentInline(admin.TabularInline):

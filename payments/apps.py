@@ -9,7 +9,7 @@ class PaymentsConfig(AppConfig):
         # Orders point at courses from above: payments tells courses when they block a
         # deletion and deletes its own rows first (apps depend one way, ARCHITECTURE.md).
         from courses.services import CourseDeletionHook, course_deletion_hook_register
-        from payments.services import course_orders_blocker, course_orders_delete
+        from payments.services.orders import course_orders_blocker, course_orders_delete
 
         course_deletion_hook_register(
             CourseDeletionHook(blocker=course_orders_blocker, release=course_orders_delete)

@@ -61,3 +61,32 @@ class CourseHasOpenCheckouts(Conflict):
 
 class CheckoutKeyInUse(PaymentServiceError):
     """Stripe: another request with the same idempotency key is still being processed."""
+
+
+class WebhookSecretMissing(PaymentServiceUnavailable):
+    """`STRIPE_WEBHOOK_SECRET` is not set: no event can be trusted (Stripe retries)."""
+
+    default_detail = "Webhooks are not configured."
+
+
+class InvalidWebhook(ServiceError):
+    """Missing or bad signature, stale timestamp, or a body that is not an event.
+
+    `code` is `invalid_signature` or `invalid_payload` (signed, but not an event); the
+    `reason` is for the log only, never for the caller.
+    """
+
+    code = "invalid_signature"
+    default_detail = "Invalid Stripe signature or payload."
+
+    def __init__(self, reason: str, *, code: str = "invalid_signature"):
+        self.reason = reason
+        super().__init__(code=code)
+
+
+class WebhookOrderMissing(Conflict):
+    """The event names one of our orders that does not exist: it is kept, flagged for
+    review, and answered non-2xx so Stripe delivers it again."""
+
+    code = "order_not_found"
+    default_detail = "This event names an order that does not exist."

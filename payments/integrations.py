@@ -16,28 +16,15 @@ from django.conf import settings
 
 from payments.exceptions import (
     CheckoutKeyInUse,
+    InvalidWebhook,
     PaymentServiceError,
     PaymentServiceUnavailable,
+    WebhookSecretMissing,
 )
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_TOLERANCE_SECONDS = 300
-
-
-class WebhookSecretMissing(Exception):
-    """`STRIPE_WEBHOOK_SECRET` is not set: no event can be trusted."""
-
-
-class InvalidWebhook(Exception):
-    """Missing or bad signature, stale timestamp, or a body that is not an event.
-
-    `code` is `invalid_signature` or `invalid_payload` (signed, but not an event).
-    """
-
-    def __init__(self, reason: str, *, code: str = "invalid_signature"):
-        super().__init__(reason)
-        self.code = code
 
 
 def _without_nul(value):

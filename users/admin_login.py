@@ -22,6 +22,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from rest_framework.throttling import BaseThrottle
 
+EMAIL_MAX_LENGTH = 254
+
 
 def client_ip(request) -> str | None:
     """The client IP exactly as the API throttles key it (DRF's `get_ident` with
@@ -35,11 +37,13 @@ def client_ip(request) -> str | None:
 
 def login_username(request, credentials: dict | None) -> str | None:
     """The account an attempt names, as login matches it: the email whatever its case,
-    so `Root@x` and `root@x` count against the same account."""
+    so `Root@x` and `root@x` count against the same account. Cut to the longest email
+    (254): the admin's form does not bound the field, and axes keeps it in a 255-character
+    column, so a hostile 10,000-character username was a 500 on PostgreSQL."""
     username = (credentials or {}).get("username")
     if username is None:
         username = request.POST.get("username") if hasattr(request, "POST") else None
-    return username.strip().lower() if isinstance(username, str) else None
+    return username.strip().lower()[:EMAIL_MAX_LENGTH] if isinstance(username, str) else None
 
 
 def locked_out_response(request, original_response=None, credentials=None) -> HttpResponse:

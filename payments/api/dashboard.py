@@ -4,62 +4,24 @@ Money here is a JSON number, not a decimal string (the SPA does arithmetic on it
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.api.serializers import CourseSummarySerializer
 from courses.models import Course
 from courses.selectors import courses_visible_to, user_tutors_course
-from payments.selectors import as_number, course_statistics, tutor_courses, tutor_quick_statistics
+from payments.api.serializers import (
+    CourseStatisticsSerializer,
+    TutorCourseSerializer,
+    TutorQuickStatisticsSerializer,
+)
+from payments.selectors.dashboard import (
+    course_statistics,
+    tutor_courses,
+    tutor_quick_statistics,
+)
 from users.permissions import IsTutor
-
-MONTHLY = inline_serializer(
-    name="MonthlyNumbers",
-    many=True,
-    fields={
-        "month": serializers.CharField(help_text="YYYY-MM"),
-        "earnings": serializers.FloatField(),
-        "students": serializers.IntegerField(help_text="Enrollments made that month"),
-    },
-)
-
-QUICK_STATISTICS = inline_serializer(
-    name="TutorQuickStatistics",
-    fields={
-        "total_earnings": serializers.FloatField(),
-        "active_students": serializers.IntegerField(),
-        "published_courses": serializers.IntegerField(),
-        "draft_courses": serializers.IntegerField(),
-        "average_rating": serializers.FloatField(),
-        "total_reviews": serializers.IntegerField(),
-        "recent_enrollments": serializers.IntegerField(),
-        "monthly_earnings": MONTHLY,
-        "course_performance": inline_serializer(
-            name="CoursePerformance",
-            many=True,
-            fields={
-                "id": serializers.UUIDField(),
-                "title": serializers.CharField(),
-                "students": serializers.IntegerField(),
-                "rating": serializers.FloatField(),
-                "earnings": serializers.FloatField(),
-            },
-        ),
-    },
-)
-
-COURSE_STATISTICS = inline_serializer(
-    name="CourseStatistics",
-    fields={
-        "students_count": serializers.IntegerField(),
-        "active_students": serializers.IntegerField(),
-        "completion_rate": serializers.FloatField(),
-        "earnings": serializers.FloatField(),
-        "monthly": MONTHLY,
-    },
-)
 
 EARNINGS_RULE = (
     "Earnings are completed, unrefunded payments, in the course's default currency only "
@@ -72,7 +34,7 @@ class TutorQuickStatisticsView(APIView):
     permission_classes = [IsTutor]
 
     @extend_schema(
-        responses={200: QUICK_STATISTICS},
+        responses={200: TutorQuickStatisticsSerializer},
         description=(
             "The caller's dashboard header. `active_students`: distinct students with an "
             "active enrollment in any of the caller's courses; `recent_enrollments`: active "
@@ -86,13 +48,14 @@ class TutorQuickStatisticsView(APIView):
         ),
     )
     def get(self, request):
-        return Response(tutor_quick_statistics(tutor=request.user))
+        stats = tutor_quick_statistics(tutor=request.user)
+        return Response(TutorQuickStatisticsSerializer(stats).data)
 
 
 class CourseStatisticsView(APIView):
     @extend_schema(
         responses={
-            200: COURSE_STATISTICS,
+            200: CourseStatisticsSerializer,
             403: OpenApiResponse(
                 description="Not a course tutor: not one of the course's tutors, or one "
                 "whose role an admin changed away from tutor/admin"
@@ -114,28 +77,7 @@ class CourseStatisticsView(APIView):
         )
         if not user_tutors_course(request.user, course):
             self.permission_denied(request, message="Only the course's tutors see this.")
-        return Response(course_statistics(course=course))
-
-
-class TutorCourseSerializer(CourseSummarySerializer):
-    """A course summary plus the dashboard's numbers (`students_count` and
-    `lessons_count` are already in the summary)."""
-
-    # Money on the dashboard routes is a JSON number (the contract's Conventions).
-    price = serializers.SerializerMethodField()
-    earnings = serializers.SerializerMethodField()
-
-    # `rating` (null while there is no visible review) and `reviews_count` come from the
-    # course summary.
-    class Meta(CourseSummarySerializer.Meta):
-        fields = [*CourseSummarySerializer.Meta.fields, "earnings"]
-        read_only_fields = fields
-
-    def get_price(self, obj) -> float:
-        return as_number(obj.price)
-
-    def get_earnings(self, obj) -> float:
-        return as_number(obj.earnings)
+        return Response(CourseStatisticsSerializer(course_statistics(course=course)).data)
 
 
 class TutorCoursesView(generics.ListAPIView):
@@ -147,7 +89,8 @@ class TutorCoursesView(generics.ListAPIView):
         description=(
             "The caller's courses in any state, newest first, each a course summary plus "
             "`rating` (the mean of its visible reviews, one decimal; null while there is "
-            "none), `reviews_count` and `earnings` (a JSON number). " + EARNINGS_RULE
+            "none), `reviews_count` and `earnings` (a "
+            "JSON number). " + EARNINGS_RULE
         )
     )
     def get(self, request, *args, **kwargs):

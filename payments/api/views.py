@@ -1,7 +1,5 @@
 """HTTP for payments: checkout, orders, the success page, and Stripe's webhook."""
 
-import logging
-
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -13,7 +11,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from payments import integrations
 from payments.api.serializers import (
     CheckoutRequestSerializer,
     CheckoutResponseSerializer,
@@ -21,10 +18,9 @@ from payments.api.serializers import (
     OrderSerializer,
 )
 from payments.models import Order
-from payments.selectors import orders_owned_by, orders_visible_to
-from payments.services import ORDER_MISSING, checkout_start, stripe_event_process
-
-logger = logging.getLogger(__name__)
+from payments.selectors.orders import orders_owned_by, orders_visible_to
+from payments.services.checkout import checkout_start
+from payments.services.webhooks import stripe_webhook_receive
 
 
 class CheckoutView(APIView):
@@ -175,30 +171,7 @@ class StripeWebhookView(APIView):
         ),
     )
     def post(self, request):
-        try:
-            event = integrations.webhook_event_verify(
-                payload=request.body, signature=request.headers.get("Stripe-Signature")
-            )
-        except integrations.WebhookSecretMissing:
-            logger.error("payments.webhook.no_secret")
-            return Response(
-                {"detail": "Webhooks are not configured.", "code": "payment_service_unavailable"},
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            )
-        except integrations.InvalidWebhook as exc:
-            logger.warning("payments.webhook.rejected", extra={"reason": str(exc)})
-            return Response(
-                {"detail": "Invalid Stripe signature or payload.", "code": exc.code},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        result = stripe_event_process(event=event)
-        if result == ORDER_MISSING:
-            # Not handled: Stripe retries it, and staff see it flagged in the admin.
-            return Response(
-                {
-                    "detail": "This event names an order that does not exist.",
-                    "code": "order_not_found",
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+        result = stripe_webhook_receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature")
+        )
         return Response({"received": True, "result": result})

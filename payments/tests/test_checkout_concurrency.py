@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from courses.models import Course
 from courses.tests.factories import CourseFactory
-from payments import services
 from payments.models import Order, PaymentStatus
+from payments.services import checkout as checkout_services
 from users.tests.factories import TutorFactory, UserFactory
 
 URL = "/api/payments/payments/"
@@ -77,7 +77,7 @@ def test_twin_in_flight_is_waited_out_with_identical_parameters(
 ):
     # given Stripe busy with a twin request under our key for the first two asks, and
     # pauses long enough to cross a second (a per-call `expires_at` would differ)
-    monkeypatch.setattr(services, "KEY_IN_USE_PAUSES", (0.6, 0.6))
+    monkeypatch.setattr(checkout_services, "KEY_IN_USE_PAUSES", (0.6, 0.6))
     double = stripe_checkout_double(busy=2)
     course = CourseFactory()
 
@@ -97,7 +97,7 @@ def test_twin_in_flight_is_waited_out_with_identical_parameters(
 def test_twin_still_in_flight_is_409_checkout_in_progress_and_keeps_the_order(
     make_client, user, stripe_keys, stripe_checkout_double, monkeypatch
 ):
-    monkeypatch.setattr(services, "KEY_IN_USE_PAUSES", (0.01,))
+    monkeypatch.setattr(checkout_services, "KEY_IN_USE_PAUSES", (0.01,))
     stripe_checkout_double(busy=10)
     course = CourseFactory()
 

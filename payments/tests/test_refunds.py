@@ -7,7 +7,7 @@ from courses.models import Enrollment
 from courses.selectors import user_may_watch
 from courses.tests.factories import EnrollmentFactory, LessonFactory
 from payments.models import Order, Payment, PaymentStatus
-from payments.services import payment_refund
+from payments.services.refunds import payment_refund
 from payments.tests.conftest import STRIPE_BASE, make_event, post_event
 from payments.tests.factories import PaymentFactory
 

@@ -123,3 +123,17 @@ def test_an_admin_lockout_leaves_the_api_login_alone(admin_user, api_client):
 
     assert response.status_code == 200
     assert "access" in response.json()
+
+
+def test_a_huge_username_is_a_failed_login_not_a_server_error(client):
+    # given a 10,000-character username (axes keeps usernames in a 255-character column)
+    huge = "a" * 10_000
+
+    # when it is posted to the admin login
+    response = client.post("/admin/login/", {"username": huge, "password": "x"})
+
+    # then the form answers (no 500), and the attempt counts against the cut name
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().username == "a" * 254

@@ -322,3 +322,16 @@ def test_dashboard_routes_exact_keys_and_json_number_types(make_client, tutor, w
         "students_count", "active_students", "completion_rate", "earnings", "monthly"
     }  # fmt: skip
     assert all(is_number(stats[k]) for k in set(stats) - {"monthly"})
+
+
+def test_tutor_page_and_dashboard_count_students_and_courses_alike(make_client, tutor, world):
+    # given the world: a student in two courses, a refunded one, another tutor's course
+    client = make_client(tutor)
+
+    # when the tutor's own page and the dashboard header are asked
+    me = client.get("/api/auth/tutors/me/").json()
+    quick = client.get(QUICK).json()
+
+    # then "active students" and "courses of the tutor" are the same numbers on both
+    assert me["students_count"] == quick["active_students"] == 3
+    assert me["courses_count"] == quick["published_courses"] + quick["draft_courses"] == 2

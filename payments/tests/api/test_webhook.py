@@ -12,7 +12,7 @@ from courses.models import Enrollment
 from courses.selectors import user_may_watch
 from courses.tests.factories import CourseFactory, EnrollmentFactory, LessonFactory
 from payments.models import Order, Payment, PaymentStatus, StripeEvent
-from payments.tests.conftest import make_event, post_event, session_object, sign
+from payments.tests.conftest import WEBHOOK_SECRET, make_event, post_event, session_object, sign
 from payments.tests.factories import OrderFactory, PaymentFactory
 from users.models import Role
 from users.tests.factories import TutorFactory, UserFactory
@@ -656,3 +656,69 @@ def test_any_accept_header_gets_json_and_the_event_applied(api_client, stripe_ke
     assert response["Content-Type"] == "application/json"
     order.refresh_from_db()
     assert order.status == PaymentStatus.COMPLETED
+
+
+MISSING_ORDER = "00000000-0000-0000-0000-0000000000ab"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("case", "status", "body"),
+    [
+        (
+            "no_secret",
+            503,
+            {"detail": "Webhooks are not configured.", "code": "payment_service_unavailable"},
+        ),
+        (
+            "bad_signature",
+            400,
+            {"detail": "Invalid Stripe signature or payload.", "code": "invalid_signature"},
+        ),
+        (
+            "not_an_event",
+            400,
+            {"detail": "Invalid Stripe signature or payload.", "code": "invalid_payload"},
+        ),
+        (
+            "order_missing",
+            409,
+            {"detail": "This event names an order that does not exist.", "code": "order_not_found"},
+        ),
+    ],
+)
+def test_webhook_errors_are_the_handlers_json_whatever_accept(
+    api_client, settings, case, status, body
+):
+    # given a delivery that fails, from a client asking for XML
+    settings.STRIPE_WEBHOOK_SECRET = "" if case == "no_secret" else WEBHOOK_SECRET
+    event = completed(OrderFactory())
+    if case == "not_an_event":
+        event = {"id": "evt_1"}
+    if case == "order_missing":
+        event = make_event(
+            "checkout.session.completed",
+            {
+                **event["data"]["object"],
+                "id": "cs_test_not_here",
+                "client_reference_id": MISSING_ORDER,
+                "metadata": {},
+            },
+        )
+    raw = json.dumps(event).encode()
+    signature = sign(raw, secret="whsec_other") if case == "bad_signature" else sign(raw)
+
+    # when
+    response = api_client.post(
+        URL,
+        data=raw,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+        HTTP_ACCEPT="application/xml",
+    )
+
+    # then the one error handler answers, in JSON, with the contract's code
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == body
+    assert StripeEvent.objects.count() == (1 if case == "order_missing" else 0)

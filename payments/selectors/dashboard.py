@@ -1,7 +1,11 @@
-"""Reads for payments: orders scoped to who may see them.
+"""The tutor dashboard's numbers: money from payments, students and courses from the
+courses app's definitions (`courses.selectors`), so each number has one meaning.
 
-Every order lookup by the API goes through `orders_visible_to`, so another user's order
-is a 404, never a 403 that would confirm it exists.
+Earnings are completed, unrefunded payments (a refund turns the payment `refunded`),
+counted in the course's default currency only: there are no exchange rates here, so a
+payment in another currency is not added to a number in the default one. Every number
+comes from a fixed set of aggregate queries, whatever the number of courses or orders.
+Amounts come back as `Decimal`s; the dashboard serializers write them as JSON numbers.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -12,7 +16,6 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,33 +27,13 @@ from django.utils import timezone
 
 from courses.models import Course, Enrollment
 from courses.reviews_selectors import tutor_rating_totals
-from courses.selectors import courses_for_summary
-from payments.models import Order, Payment, PaymentStatus
-
-
-def orders_visible_to(user) -> QuerySet[Order]:
-    """The caller's orders, newest first; every order for admins."""
-    orders = (
-        Order.objects.select_related("course")
-        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("created_at")))
-        .order_by("-created_at")
-    )
-    if user.is_admin:
-        return orders
-    return orders.filter(user=user)
-
-
-def orders_owned_by(user) -> QuerySet[Order]:
-    """Only the caller's own orders (the success page: not even admins see others')."""
-    return orders_visible_to(user).filter(user=user)
-
-
-# --- Tutor dashboard --------------------------------------------------------------------
-#
-# Earnings are completed, unrefunded payments (a refund turns the payment `refunded`),
-# counted in the course's default currency only: there are no exchange rates here, so a
-# payment in another currency is not added to a number in the default one. Every number
-# comes from a fixed set of aggregate queries, whatever the number of courses or orders.
+from courses.selectors import (
+    courses_for_summary,
+    courses_of_tutor,
+    enrollments_in_courses_of_tutor,
+    tutor_active_students_count,
+)
+from payments.models import Payment, PaymentStatus
 
 DASHBOARD_MONTHS = 6
 RECENT_DAYS = 7
@@ -77,12 +60,6 @@ def course_earnings_subquery() -> Coalesce:
         Value(Decimal(0)),
         output_field=DecimalField(max_digits=14, decimal_places=3),
     )
-
-
-def as_number(amount: Decimal | None) -> float | int:
-    """A JSON number for the dashboard (the SPA does arithmetic on it)."""
-    amount = Decimal(amount or 0).quantize(Decimal("0.001"))
-    return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
 def _month_starts(now: datetime) -> list[datetime]:
@@ -119,7 +96,7 @@ def _monthly(*, payments: QuerySet[Payment], enrollments: QuerySet[Enrollment]) 
     return [
         {
             "month": key,
-            "earnings": as_number(earned.get(key)),
+            "earnings": earned.get(key, Decimal(0)),
             "students": joined.get(key, 0),
         }
         for key in (start.strftime("%Y-%m") for start in starts)
@@ -130,10 +107,15 @@ def tutor_courses(*, tutor) -> QuerySet[Course]:
     """The tutor's courses in any state, newest first, ready for the course summary
     shape, with `earnings` annotated."""
     return (
-        courses_for_summary(courses=Course.objects.filter(tutors=tutor), user=tutor)
+        courses_for_summary(courses=courses_of_tutor(tutor), user=tutor)
         .annotate(earnings=course_earnings_subquery())
         .order_by("-created_at")
     )
+
+
+def _rating_number(rating: Decimal | None) -> float | int:
+    """A rating as the dashboard's JSON number: 4.5, or 0 while there is none."""
+    return float(rating) if rating is not None else 0
 
 
 def tutor_quick_statistics(*, tutor) -> dict:
@@ -141,27 +123,26 @@ def tutor_quick_statistics(*, tutor) -> dict:
 
     `recent_enrollments` counts active enrollments made in the last 7 days;
     `average_rating` is the mean of the visible reviews of all the tutor's courses (one
-    decimal), `rating` a course's stored one; both 0 while there is none.
+    decimal), a course's `rating` its stored one; both 0 while there is none.
     """
     courses = list(
-        Course.objects.filter(tutors=tutor)
+        courses_of_tutor(tutor)
         .annotate(earnings=course_earnings_subquery())
         .order_by("-students_count", "title")
         .values("id", "title", "is_published", "students_count", "earnings", "rating")
     )
     average_rating, total_reviews = tutor_rating_totals(tutor=tutor)
-    enrollments = Enrollment.objects.filter(course__tutors=tutor)
-    active = enrollments.filter(is_active=True)
+    enrollments = enrollments_in_courses_of_tutor(tutor)
     total = sum((course["earnings"] for course in courses), Decimal(0))
     return {
-        "total_earnings": as_number(total),
-        "active_students": active.values("user_id").distinct().count(),
+        "total_earnings": total,
+        "active_students": tutor_active_students_count(tutor),
         "published_courses": sum(1 for course in courses if course["is_published"]),
         "draft_courses": sum(1 for course in courses if not course["is_published"]),
-        "average_rating": as_number(average_rating),
+        "average_rating": _rating_number(average_rating),
         "total_reviews": total_reviews,
-        "recent_enrollments": active.filter(
-            enrolled_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)
+        "recent_enrollments": enrollments.filter(
+            is_active=True, enrolled_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)
         ).count(),
         "monthly_earnings": _monthly(
             payments=_earning_payments().filter(order__course__tutors=tutor),
@@ -169,11 +150,11 @@ def tutor_quick_statistics(*, tutor) -> dict:
         ),
         "course_performance": [
             {
-                "id": str(course["id"]),
+                "id": course["id"],
                 "title": course["title"],
                 "students": course["students_count"],
-                "rating": as_number(course["rating"]),
-                "earnings": as_number(course["earnings"]),
+                "rating": _rating_number(course["rating"]),
+                "earnings": course["earnings"],
             }
             for course in courses
         ],
@@ -194,12 +175,12 @@ def course_statistics(*, course: Course) -> dict:
         finished=Count("pk", filter=Q(is_active=True, completed_at__isnull=False)),
     )
     payments = _earning_payments().filter(order__course=course)
-    earned = payments.aggregate(total=Sum("amount"))["total"]
+    earned = payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     active = counts["active"]
     return {
         "students_count": counts["students"],
         "active_students": active,
         "completion_rate": round(100 * counts["finished"] / active, 1) if active else 0,
-        "earnings": as_number(earned),
+        "earnings": earned,
         "monthly": _monthly(payments=payments, enrollments=enrollments),
     }
