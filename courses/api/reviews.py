@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from core.exceptions import Forbidden
 from courses.api.comments import CommentCreateThrottle
 from courses.api.reviews_serializers import (
     ReviewCreateSerializer,
@@ -187,6 +188,9 @@ class ReviewViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         review = self.get_object()
+        if review.author_id != request.user.pk:
+            # Before validating the body: a stranger learns nothing from its errors.
+            raise Forbidden("Only the author may edit a review.")
         payload = ReviewUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         review = review_update(review=review, user=request.user, **payload.validated_data)

@@ -476,3 +476,11 @@ def test_the_reply_route_needs_a_uuid():
     response = client_for(TutorFactory()).post(f"{URL}nope/reply/", {"text": "x"})
 
     assert response.status_code == 404
+
+
+def test_a_strangers_patch_is_403_before_its_body_is_validated(people, course):
+    review = _review(course, author=people["enrolled"])
+
+    response = client_for(people["user"]).patch(_detail(review), {"rating": 0}, format="json")
+
+    assert response.status_code == 403

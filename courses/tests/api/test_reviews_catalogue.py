@@ -135,7 +135,7 @@ def test_the_average_rating_is_one_decimal():
     assert quick["average_rating"] == 4.3
 
 
-def test_a_course_delete_takes_its_reviews(course_tutor):
+def test_a_reviewed_course_cannot_be_deleted(course_tutor):
     course = CourseFactory(tutors=[course_tutor])
     _rate(course, 5)
     # A reviewed course has students, so it is unpublished, never deleted (409).
