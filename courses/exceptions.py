@@ -63,3 +63,27 @@ class InvalidParent(ServiceError):
 class NoVideo(Conflict):
     code = "no_video"
     default_detail = "This lesson has no video yet."
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+class AlreadyReviewed(Conflict):
+    """409 `already_reviewed`: one review per author and course; PATCH it instead."""
+
+    code = "already_reviewed"
+    default_detail = "You have already reviewed this course; edit your review instead."
+
+
+class OwnCourseReview(Forbidden):
+    """403 `own_course`: a course's tutors may reply to its reviews, not review it."""
+
+    code = "own_course"
+    default_detail = "Tutors cannot review their own course."
+
+
+class ReviewEmailNotVerified(Forbidden):
+    """403 `email_not_verified`, worded for reviews (comments say the same for comments)."""
+
+    code = "email_not_verified"
+    default_detail = "Verify your email address to review a course."

@@ -7,7 +7,7 @@ non-numeric price, or an unknown boolean is a 400 on that parameter, never a 500
 import uuid
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from rest_framework.filters import OrderingFilter
 
 from core.limits import PlainNumberFilter
@@ -42,9 +42,19 @@ class CourseFilter(django_filters.FilterSet):
         decimal_places=3,
     )
 
+    min_rating = PlainNumberFilter(
+        field_name="rating",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=5,
+        max_digits=2,
+        decimal_places=1,
+        help_text="Courses rated at least this (0-5, one decimal); unrated ones are left out.",
+    )
+
     class Meta:
         model = Course
-        fields = ["category", "tutor", "is_free", "min_price", "max_price"]
+        fields = ["category", "tutor", "is_free", "min_price", "max_price", "min_rating"]
 
     def filter_category(self, queryset: QuerySet[Course], name: str, value: str):
         if not value:
@@ -62,7 +72,28 @@ class CourseFilter(django_filters.FilterSet):
 
 
 class StableOrderingFilter(OrderingFilter):
-    """DRF's ordering, with a unique tie-breaker so pages never repeat or skip a course."""
+    """DRF's ordering, with a unique tie-breaker so pages never repeat or skip a course.
+
+    Courses without a rating come last whichever way `rating` is ordered."""
+
+    nulls_last_fields = ("rating",)
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*(self._nulls_last(field) for field in ordering))
+
+    def _nulls_last(self, field: str):
+        name = field.lstrip("-")
+        if name not in self.nulls_last_fields:
+            return field
+        expression = F(name)
+        return (
+            expression.desc(nulls_last=True)
+            if field.startswith("-")
+            else expression.asc(nulls_last=True)
+        )
 
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or [])

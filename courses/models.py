@@ -51,6 +51,10 @@ class Course(BaseModel):
     # Active enrollments, kept by the enrollment services in the same transaction as the
     # enrollment itself, so the catalogue can order by it with an index.
     students_count = models.PositiveIntegerField(default=0)
+    # Mean (one decimal, null with none) and count of the visible reviews, recomputed by
+    # the review services under this row's lock in the same transaction as each review write.
+    rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    reviews_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -62,6 +66,7 @@ class Course(BaseModel):
                 fields=["is_published", "-students_count"], name="course_pub_students_idx"
             ),
             models.Index(fields=["is_published", "-created_at"], name="course_pub_created_idx"),
+            models.Index(fields=["is_published", "-rating"], name="course_pub_rating_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="course_price_not_negative"),
@@ -232,3 +237,54 @@ class Comment(BaseModel):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class Review(BaseModel):
+    """A student's rating (1-5) and optional text on a course, one per author and course,
+    with at most one public reply by a course tutor.
+
+    `is_hidden` is staff moderation (admin only); hidden reviews leave the course's
+    `rating`/`reviews_count`. Every write goes through `courses.services.reviews`, which
+    keeps those two numbers exact.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    rating = models.PositiveSmallIntegerField()
+    text = models.TextField(max_length=5000, blank=True, default="")
+    reply_text = models.TextField(max_length=5000, blank=True, default="")
+    reply_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_replies",
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reply_updated_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    is_edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "author"], name="review_course_author_uniq"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="review_rating_1_to_5"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "-created_at"], name="review_course_created_idx"),
+            models.Index(
+                fields=["course", "rating", "-created_at"], name="review_course_rating_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 on {self.course} by {self.author}"
+
+    @property
+    def has_reply(self) -> bool:
+        return self.replied_at is not None

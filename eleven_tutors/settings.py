@@ -266,6 +266,7 @@ REST_FRAMEWORK = {
         "user": env("THROTTLE_USER_RATE", "3000/min"),
         "auth": env("THROTTLE_AUTH_RATE", "10/min"),
         "comments": env("THROTTLE_COMMENT_RATE", "30/min"),
+        "reviews": env("THROTTLE_REVIEW_RATE", "10/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Throttles key on the client IP: the address the last NUM_PROXIES proxies saw in

@@ -168,8 +168,11 @@ COURSE_LIST_DESCRIPTION = (
     "Published courses only (a tutor's drafts are in `/api/auth/tutors/me/courses/`). "
     "`category` takes an id or a slug; an unknown one gives an empty page. Malformed "
     "filter values (a bad tutor id, a negative, huge or non-numeric price) are a 400. "
-    "`ordering` accepts created_at, published_at, price, title, students_count, each "
-    "with `-`; default `-published_at`; an unknown ordering field is ignored."
+    "`ordering` accepts created_at, published_at, price, title, students_count, rating, "
+    "each with `-`; default `-published_at`; an unknown ordering field is ignored; "
+    "courses without a rating come last in both `rating` orders. `min_rating` (0-5, at "
+    "most one decimal, no exponent) keeps courses whose rating (the mean of their visible "
+    "reviews) is at least that, so unrated courses are left out."
 )
 
 
@@ -242,7 +245,14 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         "tutors__last_name",
         "category__name",
     ]
-    ordering_fields = ["created_at", "published_at", "price", "title", "students_count"]
+    ordering_fields = [
+        "created_at",
+        "published_at",
+        "price",
+        "title",
+        "students_count",
+        "rating",
+    ]
     ordering = ["-published_at"]
 
     def get_queryset(self):

@@ -9,6 +9,7 @@ from courses.api.catalogue import CategoryViewSet, CourseViewSet
 from courses.api.comments import CommentViewSet
 from courses.api.enrollment import CourseEnrollView, EnrollmentViewSet, LessonCompleteView
 from courses.api.lessons import CoursePartViewSet, LessonViewSet
+from courses.api.reviews import ReviewViewSet
 from courses.api.tutors import TutorMeView, TutorViewSet
 from courses.api.video import LessonVideoOtpView, UploadCredentialsView
 
@@ -18,6 +19,7 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("course-parts", CoursePartViewSet, basename="course-part")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("reviews", ReviewViewSet, basename="review")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 
 urlpatterns: list = [

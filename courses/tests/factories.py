@@ -12,6 +12,7 @@ from courses.models import (
     Enrollment,
     Lesson,
     LessonCompletion,
+    Review,
 )
 from users.tests.factories import StudentFactory, TutorFactory
 
@@ -108,4 +109,16 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
     lesson = factory.SubFactory(LessonFactory)
     author = factory.SubFactory(StudentFactory)
+    text = factory.Faker("sentence")
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review row as is: it does not move the course's numbers (the services do)."""
+
+    class Meta:
+        model = Review
+
+    course = factory.SubFactory(CourseFactory)
+    author = factory.SubFactory(StudentFactory)
+    rating = 4
     text = factory.Faker("sentence")

@@ -2,11 +2,12 @@
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from courses.models import Category, Course, CoursePart, Lesson
+from courses.models import Category, Course, CoursePart, Lesson, Review
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,13 @@ def test_scale_reuses_a_few_thumbnails_instead_of_one_per_course(settings):
     assert len(list(settings.MEDIA_ROOT.rglob("*.png"))) == demo_files + len(shared)
     for name in shared:
         assert (settings.MEDIA_ROOT / name).exists()
+
+
+def test_seed_demo_adds_reviews_once_and_stores_the_rating():
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+
+    course = Course.objects.get(slug="python-from-scratch")
+    assert Review.objects.filter(course=course).count() == 2
+    assert (course.rating, course.reviews_count) == (Decimal("4.5"), 2)
+    assert Review.objects.filter(course=course, replied_at__isnull=False).count() == 1

@@ -25,6 +25,7 @@ from courses.tests.factories import (
     CoursePartFactory,
     EnrollmentFactory,
     LessonFactory,
+    ReviewFactory,
 )
 from payments.tests.factories import OrderFactory
 from users.tests.factories import AdminFactory, StudentFactory, TutorFactory
@@ -142,6 +143,7 @@ def world(db):
     lesson = LessonFactory(part=part, is_free_preview=True)
     enrollment = EnrollmentFactory(user=student, course=course)
     comment = CommentFactory(lesson=lesson, author=student)
+    review = ReviewFactory(course=course, author=student)
     order = OrderFactory(user=student, course=course)
     university = University.objects.create(name="Uni", city="City", country="Country")
     return {
@@ -154,6 +156,7 @@ def world(db):
         "tutors": str(tutor.pk),
         "universities": str(university.pk),
         "comments": str(comment.pk),
+        "reviews": str(review.pk),
         "enrollments": str(enrollment.pk),
         "orders": str(order.pk),
         "checkout": order.checkout_session_id,
@@ -175,7 +178,7 @@ def _values(world):
         if name in ("url", "content_type_id"):
             return "1"
         for key in ("courses", "lessons", "course-parts", "categories", "users", "tutors",
-                    "universities", "comments", "enrollments", "orders"):  # fmt: skip
+                    "universities", "comments", "reviews", "enrollments", "orders"):  # fmt: skip
             if prefix.rstrip("/").endswith(key):
                 return world[key]
         return "x"

@@ -41,8 +41,10 @@ class TutorQuickStatisticsView(APIView):
             "enrollments made in the last 7 days; `monthly_earnings`: the last 6 months, "
             "oldest first (current month included), `students` being enrollments made that "
             "month; `course_performance`: every course of the caller, most students first, "
-            "`students` being its active enrollments. Ratings are 0 until reviews exist. "
-            + EARNINGS_RULE
+            "`students` being its active enrollments. `average_rating`: the mean of "
+            "the visible reviews of all the caller's courses (one decimal), `total_reviews` "
+            "their count; a course's `rating` is its stored mean; ratings are 0 while there "
+            "is no visible review. " + EARNINGS_RULE
         ),
     )
     def get(self, request):
@@ -86,7 +88,8 @@ class TutorCoursesView(generics.ListAPIView):
     @extend_schema(
         description=(
             "The caller's courses in any state, newest first, each a course summary plus "
-            "`rating` (null until reviews exist), `reviews_count` (0) and `earnings` (a "
+            "`rating` (the mean of its visible reviews, one decimal; null while there is "
+            "none), `reviews_count` and `earnings` (a "
             "JSON number). " + EARNINGS_RULE
         )
     )

@@ -152,16 +152,10 @@ class TutorCourseSerializer(CourseSummarySerializer):
     `lessons_count` are already in the summary)."""
 
     price = DashboardMoneyField()
-    rating = serializers.SerializerMethodField()
-    reviews_count = serializers.SerializerMethodField()
     earnings = DashboardMoneyField()
 
+    # `rating` (null while there is no visible review) and `reviews_count` come from the
+    # course summary.
     class Meta(CourseSummarySerializer.Meta):
-        fields = [*CourseSummarySerializer.Meta.fields, "rating", "reviews_count", "earnings"]
+        fields = [*CourseSummarySerializer.Meta.fields, "earnings"]
         read_only_fields = fields
-
-    def get_rating(self, obj) -> float | None:
-        return None  # no reviews exist yet; the SPA prints a stray "0" for 0
-
-    def get_reviews_count(self, obj) -> int:
-        return 0

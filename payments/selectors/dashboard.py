@@ -32,6 +32,7 @@ from courses.selectors.catalogue import (
     enrollments_in_courses_of_tutor,
     tutor_active_students_count,
 )
+from courses.selectors.reviews import tutor_rating_totals
 from payments.models import Payment, PaymentStatus
 
 DASHBOARD_MONTHS = 6
@@ -112,18 +113,25 @@ def tutor_courses(*, tutor) -> QuerySet[Course]:
     )
 
 
+def _rating_number(rating: Decimal | None) -> float | int:
+    """A rating as the dashboard's JSON number: 4.5, or 0 while there is none."""
+    return float(rating) if rating is not None else 0
+
+
 def tutor_quick_statistics(*, tutor) -> dict:
     """The dashboard header of a tutor (admins see the courses they tutor themselves).
 
-    `recent_enrollments` counts active enrollments made in the last 7 days; ratings are
-    0 until reviews exist.
+    `recent_enrollments` counts active enrollments made in the last 7 days;
+    `average_rating` is the mean of the visible reviews of all the tutor's courses (one
+    decimal), a course's `rating` its stored one; both 0 while there is none.
     """
     courses = list(
         courses_of_tutor(tutor)
         .annotate(earnings=course_earnings_subquery())
         .order_by("-students_count", "title")
-        .values("id", "title", "is_published", "students_count", "earnings")
+        .values("id", "title", "is_published", "students_count", "earnings", "rating")
     )
+    average_rating, total_reviews = tutor_rating_totals(tutor=tutor)
     enrollments = enrollments_in_courses_of_tutor(tutor)
     total = sum((course["earnings"] for course in courses), Decimal(0))
     return {
@@ -131,8 +139,8 @@ def tutor_quick_statistics(*, tutor) -> dict:
         "active_students": tutor_active_students_count(tutor),
         "published_courses": sum(1 for course in courses if course["is_published"]),
         "draft_courses": sum(1 for course in courses if not course["is_published"]),
-        "average_rating": 0,
-        "total_reviews": 0,
+        "average_rating": _rating_number(average_rating),
+        "total_reviews": total_reviews,
         "recent_enrollments": enrollments.filter(
             is_active=True, enrolled_at__gte=timezone.now() - timedelta(days=RECENT_DAYS)
         ).count(),
@@ -145,7 +153,7 @@ def tutor_quick_statistics(*, tutor) -> dict:
                 "id": course["id"],
                 "title": course["title"],
                 "students": course["students_count"],
-                "rating": 0,
+                "rating": _rating_number(course["rating"]),
                 "earnings": course["earnings"],
             }
             for course in courses

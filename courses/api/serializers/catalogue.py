@@ -262,6 +262,8 @@ class CourseSummarySerializer(serializers.ModelSerializer):
     lessons_count = serializers.IntegerField(read_only=True)
     total_duration = LessonDurationField(read_only=True)
     is_enrolled = serializers.BooleanField(read_only=True)
+    # The stored mean of visible reviews (one decimal) as a JSON number; null with none.
+    rating = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = Course
@@ -281,6 +283,8 @@ class CourseSummarySerializer(serializers.ModelSerializer):
             "lessons_count",
             "total_duration",
             "students_count",
+            "rating",
+            "reviews_count",
             "is_enrolled",
             "created_at",
             "updated_at",

@@ -31,9 +31,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Category, Course, CoursePart, Lesson
+from courses.models import Category, Course, CoursePart, Lesson, Review
 from courses.services.catalogue import lesson_slug_base
 from courses.services.enrollment import enrollment_grant
+from courses.services.reviews import review_create, review_reply_set
 from users.models import Role, User
 
 DEMO_PASSWORDS = {
@@ -56,6 +57,14 @@ STUDENTS = [
     ("student1@demo.11tutors.com", "Sam", "Student"),
     ("student2@demo.11tutors.com", "Lee", "Learner"),
 ]
+# Ratings and texts of the students' reviews of the free course (seed_demo's _reviews).
+DEMO_REVIEWS = (
+    (5, 4),
+    (
+        "Clear, patient explanations: I wrote my first script after the second lesson.",
+        "Very good start; I would have liked more exercises.",
+    ),
+)
 # slug, title, category index, tutor indexes, price, published, parts [(title, lessons)]
 COURSES = [
     (
@@ -139,6 +148,7 @@ class Command(BaseCommand):
             students = [self._user(e, f, la, Role.STUDENT) for e, f, la in STUDENTS]
             courses = self._courses(categories, tutors)
             self._enroll(students[0], courses["python-from-scratch"])
+            self._reviews(students, courses["python-from-scratch"])
             self._images([admin, *tutors, *students], courses.values())
         if scale > 0:
             started = time.monotonic()
@@ -257,6 +267,21 @@ class Command(BaseCommand):
     def _enroll(self, student: User, course: Course) -> None:
         # The real service: counts the student and upgrades a user (4) to student (3).
         enrollment_grant(user=student, course=course, send_receipt=False)
+
+    def _reviews(self, students: list[User], course: Course) -> None:
+        """Two reviews of the free course (one with the tutor's reply), through the real
+        services so the course's rating is stored; skipped for an author who has one."""
+        for student, rating, text in zip(students, DEMO_REVIEWS[0], DEMO_REVIEWS[1], strict=True):
+            if Review.objects.filter(course=course, author=student).exists():
+                continue
+            self._enroll(student, course)
+            review = review_create(author=student, course=course, rating=rating, text=text)
+            if rating < 5:
+                review_reply_set(
+                    review=review,
+                    user=course.tutors.first(),
+                    text="Thanks! Part 2 gets more exercises next month.",
+                )
 
     def _scale(self, n: int, categories, tutors, batch: int = 1000) -> int:
         """Insert the missing generated courses `scale-course-1..n` in batches."""

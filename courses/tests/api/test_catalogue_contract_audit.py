@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 SUMMARY_FIELDS = {
     "id", "slug", "title", "description", "thumbnail", "price", "currency", "is_free",
     "is_published", "category", "tutors", "parts", "lessons_count", "total_duration",
-    "students_count", "is_enrolled", "created_at", "updated_at", "published_at",
+    "students_count", "rating", "reviews_count", "is_enrolled", "created_at", "updated_at",
+    "published_at",
 }  # fmt: skip
 LESSON_SUMMARY_FIELDS = {
     "id", "slug", "title", "description", "order", "duration", "is_free_preview",

@@ -53,7 +53,8 @@ def test_list_summary_has_the_contract_fields(course, api_client):
     assert set(row) == {
         "id", "slug", "title", "description", "thumbnail", "price", "currency", "is_free",
         "is_published", "category", "tutors", "parts", "lessons_count", "total_duration",
-        "students_count", "is_enrolled", "created_at", "updated_at", "published_at",
+        "students_count", "rating", "reviews_count", "is_enrolled", "created_at", "updated_at",
+        "published_at",
     }  # fmt: skip
     assert row["price"] == "49.99"
     assert row["is_free"] is False
