@@ -43,7 +43,6 @@ from users.tests.factories import StudentFactory, TutorFactory
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
 ]
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -255,8 +254,6 @@ def redis_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app_servers(django_db_setup, django_db_blocker, redis_server, tmp_path_factory):
     """Two app servers, `a` and `b`, over the test database and the private Redis."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
     logdir = tmp_path_factory.mktemp("gunicorn")
     tag = uuid.uuid4().hex[:8]
     servers = {

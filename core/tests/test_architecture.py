@@ -60,3 +60,17 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     # then the contract is broken, naming the upward import
     assert result.returncode != 0
     assert "core.money -> payments.models" in result.stdout
+
+
+def test_postgresql_only_tests_are_skipped_one_way():
+    # The `postgres` marker, handled in the root conftest, is the one way; a test module
+    # that checks the database vendor itself would be a second.
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.glob("**/test*.py")
+        if ".venv" not in path.parts
+        and path.resolve() != Path(__file__).resolve()
+        and "connection.vendor" in path.read_text()
+    ]
+
+    assert offenders == []

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from courses.models import Course
@@ -41,7 +41,6 @@ def _race(target, count: int) -> list:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.parametrize("clients", [2, 4])
 def test_simultaneous_checkouts_share_one_order_and_session(
     make_client, stripe_keys, stripe_checkout_double, clients
@@ -140,7 +139,6 @@ def test_retry_of_a_stale_sessionless_order_uses_a_new_key(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 def test_checkout_and_course_deletion_at_once(make_client, stripe_keys, stripe_checkout_double):
     # given a tutor deleting a course at the moment a buyer starts paying for it
     tutor = TutorFactory()
