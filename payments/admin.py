@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 
 from core.exceptions import ServiceError
-from courses.models import Enrollment
 from payments.models import Order, Payment, PaymentStatus, StripeEvent
 from payments.services.refunds import payment_refund
 
@@ -113,25 +112,3 @@ class StripeEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "course", "is_active", "enrolled_at", "completed_at"]
-    list_filter = [
-        "is_active",
-        ("enrolled_at", admin.DateFieldListFilter),
-        ("completed_at", admin.EmptyFieldListFilter),
-    ]
-    search_fields = ["user__email", "course__title", "course__slug"]
-    list_select_related = ["user", "course"]
-    raw_id_fields = ["user", "course"]
-    readonly_fields = ["created_at", "updated_at"]
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Enrollments are deactivated, never deleted: the history survives a refund.
-        return False
-
-
-# Enrollments are granted and revoked by payments; the courses admin may register its own.
-if not admin.site.is_registered(Enrollment):
-    admin.site.register(Enrollment, EnrollmentAdmin)

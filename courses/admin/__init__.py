@@ -1,4 +1,4 @@
 """The courses admin, one module per concept (the same names as `courses/api/`);
 importing them registers their ModelAdmins with the admin site."""
 
-from courses.admin import catalogue, comments, lessons, reviews, video  # noqa: F401
+from courses.admin import catalogue, comments, enrollment, lessons, reviews, video  # noqa: F401
