@@ -16,9 +16,10 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
-from core.exceptions import InvalidInput, ServiceError
+from core.exceptions import InvalidInput
 from core.models import University
 from users.emails import password_reset_email_queue, verification_email_queue
+from users.exceptions import InvalidToken, SelfDemotion
 from users.models import OnboardingAnswer, Role, User
 from users.tokens import (
     email_verification_token_generator,
@@ -28,16 +29,6 @@ from users.tokens import (
 
 EMAIL_TAKEN = "A user with this email already exists."
 USERNAME_TAKEN = "A user with this username already exists."
-
-
-class SelfDemotion(ServiceError):
-    code = "cannot_change_own_access"
-    default_detail = "Admins cannot demote or deactivate themselves; ask another admin."
-
-
-class InvalidToken(ServiceError):
-    code = "invalid_token"
-    default_detail = "The link is invalid or has already been used."
 
 
 def _normalize_email(email: str) -> str:

@@ -7,8 +7,8 @@ from rest_framework.fields import SkipField, empty
 from core.images import validate_image_upload
 from core.limits import PlainIntegerField
 from core.models import University
+from users.exceptions import InvalidToken
 from users.models import OnboardingAnswer, Role, User
-from users.services import InvalidToken
 
 GRADUATION_YEAR_MIN = 1950
 GRADUATION_YEARS_AHEAD = 15

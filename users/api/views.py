@@ -40,6 +40,7 @@ from users.api.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from users.exceptions import InvalidToken
 from users.jwt import RevocationAwareTokenRefreshSerializer
 from users.models import Role, User
 from users.selectors import (
@@ -151,7 +152,7 @@ class VerifyEmailView(APIView):
             if not serializer.is_valid():
                 return _verify_email_redirect(False)
             services.email_verify(**serializer.validated_data)
-        except services.InvalidToken:
+        except InvalidToken:
             return _verify_email_redirect(False)
         return _verify_email_redirect(True)
 

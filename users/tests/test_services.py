@@ -3,6 +3,7 @@ import pytest
 from core.exceptions import InvalidInput
 from core.tests.factories import UniversityFactory
 from users import services
+from users.exceptions import InvalidToken
 from users.models import Role
 from users.tests.factories import UserFactory
 from users.tokens import email_verification_token_generator, uid_encode
@@ -59,7 +60,7 @@ def test_email_verify_is_single_use():
 
     services.email_verify(uid=uid_encode(user), token=token)
 
-    with pytest.raises(services.InvalidToken):
+    with pytest.raises(InvalidToken):
         services.email_verify(uid=uid_encode(user), token=token)
 
 
@@ -67,7 +68,7 @@ def test_email_verify_refuses_an_inactive_user():
     user = UserFactory(is_email_verified=False, is_active=False)
     token = email_verification_token_generator.make_token(user)
 
-    with pytest.raises(services.InvalidToken):
+    with pytest.raises(InvalidToken):
         services.email_verify(uid=uid_encode(user), token=token)
 
 
