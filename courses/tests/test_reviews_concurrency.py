@@ -1,12 +1,11 @@
 """Concurrent review writes to one course leave its `rating` and `reviews_count` exact.
 Real concurrency needs PostgreSQL (SQLite serializes writers)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
+from core.tests.concurrency import race
 from courses.exceptions import AlreadyReviewed
 from courses.models import Course, Review
 from courses.selectors.reviews import rating_mean
@@ -21,27 +20,6 @@ from courses.tests.factories import CourseFactory, EnrollmentFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _race(target, count: int) -> list:
-    barrier = threading.Barrier(count)
-    outcomes: list = []
-
-    def run(index):
-        barrier.wait()
-        try:
-            outcomes.append(("ok", target(index)))
-        except Exception as exc:
-            outcomes.append(("error", exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def _expected(course) -> tuple:
     ratings = list(
         Review.objects.filter(course=course, is_hidden=False).values_list("rating", flat=True)
@@ -53,9 +31,7 @@ def test_concurrent_reviews_of_one_course_leave_the_numbers_exact():
     course = CourseFactory()
     students = [EnrollmentFactory(course=course).user for _ in range(8)]
 
-    outcomes = _race(
-        lambda i: review_create(author=students[i], course=course, rating=1 + i % 5), 8
-    )
+    outcomes = race(lambda i: review_create(author=students[i], course=course, rating=1 + i % 5), 8)
 
     assert [kind for kind, _ in outcomes] == ["ok"] * 8
     stored = Course.objects.get(pk=course.pk)
@@ -78,7 +54,7 @@ def test_concurrent_edits_hides_and_deletes_leave_the_numbers_exact():
             return reviews_set_hidden(reviews=[review], hidden=True)
         return review_delete(review=review, user=review.author)
 
-    outcomes = _race(act, 6)
+    outcomes = race(act, 6)
 
     assert [kind for kind, _ in outcomes] == ["ok"] * 6
     stored = Course.objects.get(pk=course.pk)
@@ -89,7 +65,7 @@ def test_two_posts_of_one_author_make_one_review_and_one_409():
     course = CourseFactory()
     student = EnrollmentFactory(course=course).user
 
-    outcomes = _race(lambda i: review_create(author=student, course=course, rating=5), 2)
+    outcomes = race(lambda i: review_create(author=student, course=course, rating=5), 2)
 
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["error", "ok"]

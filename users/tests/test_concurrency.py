@@ -1,12 +1,10 @@
 """Races the database settles: two registrations of one email, two first onboarding
 answers of one user. Real concurrency needs PostgreSQL (SQLite serializes writers)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from core.exceptions import InvalidInput
+from core.tests.concurrency import race
 from core.tests.factories import UniversityFactory
 from users import services
 from users.models import OnboardingAnswer, User
@@ -18,27 +16,6 @@ pytestmark = [
 ]
 
 
-def _race(target, count: int = 2) -> list:
-    barrier = threading.Barrier(count)
-    outcomes: list = []
-
-    def run(index):
-        barrier.wait()
-        try:
-            outcomes.append(("ok", target(index)))
-        except Exception as exc:
-            outcomes.append(("error", exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_concurrent_registrations_of_one_email_make_one_user():
     def register(index):
         return services.user_create(
@@ -48,7 +25,7 @@ def test_concurrent_registrations_of_one_email_make_one_user():
             last_name=str(index),
         )
 
-    outcomes = _race(register)
+    outcomes = race(register)
 
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
     error = next(value for kind, value in outcomes if kind == "error")
@@ -69,7 +46,7 @@ def test_concurrent_first_onboarding_answers_keep_one_row():
             interests="",
         )
 
-    outcomes = _race(answer)
+    outcomes = race(answer)
 
     assert [kind for kind, _ in outcomes] == ["ok", "ok"]
     assert OnboardingAnswer.objects.filter(user=user).count() == 1
