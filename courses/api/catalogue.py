@@ -10,6 +10,7 @@ and answer with the fresh object.
 
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -25,6 +26,7 @@ from rest_framework.response import Response
 from core.limits import BoundedSearchFilter
 from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
+from courses.api import cache as page_cache
 from courses.api.serializers.catalogue import (
     CategorySerializer,
     CourseDetailSerializer,
@@ -143,6 +145,21 @@ class CategoryViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return category_list()
 
+    # Reads come from the catalogue cache (courses/api/cache.py): nothing per user here.
+    def list(self, request, *args, **kwargs):
+        key = page_cache.page_key(request, "categories")
+        body = page_cache.cached_bytes(key)
+        if body is None:
+            body = page_cache.store(key, super().list(request, *args, **kwargs).data)
+        return page_cache.respond(request, body)
+
+    def retrieve(self, request, *args, **kwargs):
+        key = page_cache.page_key(request, "category", kwargs.get(self.lookup_field, ""))
+        body = page_cache.cached_bytes(key)
+        if body is None:
+            body = page_cache.store(key, super().retrieve(request, *args, **kwargs).data)
+        return page_cache.respond(request, body)
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -257,8 +274,17 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return course_list(user=self.request.user)
+            # The shared shape (`is_enrolled` false); the caller's is overlaid in list().
+            return course_list(user=None)
         return course_detail_queryset(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """From the catalogue cache (courses/api/cache.py), `is_enrolled` overlaid."""
+        key = page_cache.page_key(request, "courses")
+        body = page_cache.cached_bytes(key)
+        if body is None:
+            body = page_cache.store(key, super().list(request, *args, **kwargs).data)
+        return page_cache.respond(request, body, page_cache.overlay_summaries_for(request.user))
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -285,6 +311,19 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         return Response(serializer.data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
+        """A published course from the catalogue cache (its anonymous shape, the caller's
+        progress overlaid); drafts, and course tutors and admins, from the database."""
+        slug = kwargs.get(self.lookup_field, "")
+        key = page_cache.page_key(request, "course", slug)
+        body = page_cache.cached_bytes(key)
+        if body is None:
+            course = course_detail_queryset(user=AnonymousUser()).filter(slug=slug).first()
+            if course is not None:
+                self._course_tutor = False
+                data = CourseDetailSerializer(course, context=self.get_serializer_context()).data
+                body = page_cache.store(key, data)
+        if body is not None and not page_cache.course_detail_bypasses_cache(request.user, body):
+            return page_cache.respond(request, body, page_cache.overlay_detail_for(request.user))
         course = self.get_object()
         self._course_tutor = user_tutors_course(request.user, course)
         serializer = CourseDetailSerializer(course, context=self.get_serializer_context())

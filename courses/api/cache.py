@@ -1,0 +1,154 @@
+"""The catalogue read cache: course list pages, course detail and categories.
+
+What is cached is the SHARED shape of a page — what an anonymous caller gets — as the
+JSON bytes DRF would send, in Django's cache (`REDIS_URL`, else local memory), for at
+most `CACHE_TTL_SECONDS`. Keys carry the catalogue generation (`core.cache`), which every
+catalogue write bumps after its commit, so a write is visible on the next read on every
+app server; old entries are never deleted, they just stop being asked for and expire.
+
+Per-user fields are never stored: `is_enrolled` on summaries, and `is_enrolled`,
+`progress` and lessons' `is_completed` on a detail, are overlaid on a copy after the
+cache with the caller's own rows (one indexed query on `enrollment (user, course)`, plus
+the completions of an enrolled caller on a detail). Callers who see more than the shared
+shape bypass the cache: a course tutor or admin on a course detail (`video_service_id`),
+and anyone on a draft (a draft is never cached: only what an anonymous caller may see
+is). When the cache does not answer (Redis down), every read is built from the database.
+
+Keys also carry the scheme and host (absolute URLs in the body) and the raw query string
+(the `next` and `previous` links echo it in the order it was sent).
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from core.cache import cache_ttl_seconds, catalogue_generation
+from courses.models import Enrollment, LessonCompletion
+from courses.selectors.catalogue import user_has_tutor_role
+from courses.selectors.enrollment import progress_percent
+
+_renderer = JSONRenderer()
+
+
+def page_key(request, kind: str, *parts: str) -> str | None:
+    """The cache key of a page for this request, or None when the cache is unavailable
+    (then the caller builds the page from the database and stores nothing)."""
+    generation = catalogue_generation()
+    if generation is None:
+        return None
+    raw = "\n".join(
+        [request.scheme, request.get_host(), request.META.get("QUERY_STRING", ""), *parts]
+    )
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return f"catalogue:{generation}:{kind}:{digest}"
+
+
+def cached_bytes(key: str | None) -> bytes | None:
+    if key is None:
+        return None
+    return cache.get(key)
+
+
+def store(key: str | None, data) -> bytes:
+    """Render the shared `data` once and keep it under `key`; returns the bytes."""
+    body = _renderer.render(data)
+    if key is not None:
+        cache.set(key, body, timeout=cache_ttl_seconds())
+    return body
+
+
+def respond(request, body: bytes, overlay=None) -> Response:
+    """A response from cached bytes. `overlay(data)` adds the caller's own fields to a
+    fresh copy; without one the bytes go out as they are when the caller wants JSON."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if overlay is None and renderer is not None and renderer.format == "json":
+        return _RawJSONResponse(body)
+    data = json.loads(body)
+    if overlay is not None:
+        overlay(data)
+    return Response(data)
+
+
+class _RawJSONResponse(Response):
+    """Pre-rendered JSON: DRF's finalize step still adds its headers, the body is ours."""
+
+    def __init__(self, body: bytes):
+        super().__init__(data=None)
+        self._body = body
+
+    @property
+    def rendered_content(self):
+        self["Content-Type"] = "application/json"
+        return self._body
+
+
+# --- Per-user overlays ----------------------------------------------------------------
+
+
+def overlay_summaries_for(user):
+    """`is_enrolled` on each summary of a list page: one query for the caller's active
+    enrollments among the page's courses. None for an anonymous caller (the shared
+    shape already says false)."""
+    if user is None or not user.is_authenticated:
+        return None
+
+    def overlay(data) -> None:
+        results = data.get("results", []) if isinstance(data, dict) else data
+        ids = [course["id"] for course in results]
+        enrolled = (
+            {
+                str(course_id)
+                for course_id in Enrollment.objects.filter(
+                    user_id=user.pk, is_active=True, course_id__in=ids
+                ).values_list("course_id", flat=True)
+            }
+            if ids
+            else set()
+        )
+        for course in results:
+            course["is_enrolled"] = course["id"] in enrolled
+
+    return overlay
+
+
+def course_detail_bypasses_cache(user, body: bytes) -> bool:
+    """A course tutor or an admin sees `video_service_id`: not the shared shape."""
+    if not user_has_tutor_role(user):
+        return False
+    if user.is_admin:
+        return True
+    return str(user.pk) in {tutor["id"] for tutor in json.loads(body).get("tutors", [])}
+
+
+def overlay_detail_for(user):
+    """`is_enrolled`, `progress` and each lesson's `is_completed` on a course detail:
+    one query for the caller's active enrollment, one for their completions when
+    enrolled. None for an anonymous caller."""
+    if user is None or not user.is_authenticated:
+        return None
+
+    def overlay(data) -> None:
+        course_id = data["id"]
+        enrolled = Enrollment.objects.filter(
+            user_id=user.pk, course_id=course_id, is_active=True
+        ).exists()
+        data["is_enrolled"] = enrolled
+        if not enrolled:
+            return
+        done = {
+            str(lesson_id)
+            for lesson_id in LessonCompletion.objects.filter(
+                user_id=user.pk, lesson__part__course_id=course_id
+            ).values_list("lesson_id", flat=True)
+        }
+        lessons = [lesson for part in data.get("parts", []) for lesson in part["lessons"]]
+        for lesson in lessons:
+            lesson["is_completed"] = lesson["id"] in done
+        data["progress"] = progress_percent(
+            sum(1 for lesson in lessons if lesson["is_completed"]), len(lessons)
+        )
+
+    return overlay
