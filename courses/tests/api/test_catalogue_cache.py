@@ -555,3 +555,50 @@ def test_signed_in_cache_hits_cost_one_overlay_query(anon, world, django_assert_
     with django_assert_max_num_queries(3):
         client.get(detail(world["course"]))
     assert Enrollment.objects.filter(user=student).count() == 1
+
+
+# --- The lean read path ---------------------------------------------------------------
+
+
+def test_the_lean_summary_is_the_serializers_shape_byte_for_byte(world, anon):
+    # given: courses with and without thumbnails, category, rating, several tutors
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.request import Request
+
+    from courses.api.serializers.catalogue import CourseSummarySerializer
+    from courses.api.serializers.summaries import SUMMARY_COLUMNS, course_summaries
+    from courses.selectors.catalogue import course_list, course_list_rows
+
+    response = client_for(world["tutor"]).patch(
+        detail(world["course"]), {"thumbnail": image_upload()}, format="multipart"
+    )
+    assert response.status_code == 200
+    avatar_tutor = TutorFactory(last_name="Aardvark", avatar="avatars/a b.png")
+    CourseFactory(tutors=[avatar_tutor, TutorFactory(last_name="Zed")], category=None)
+    Course.objects.filter(pk=world["course"].pk).update(rating=Decimal("4.5"), reviews_count=2)
+    free = CourseFactory(price=Decimal(0), currency="jpy")
+    CoursePartFactory(course=free, order=2)
+    CoursePartFactory(course=free, order=1)
+    DraftCourseFactory()
+    request = Request(RequestFactory().get(LIST))
+
+    # when
+    expected = CourseSummarySerializer(
+        course_list(user=None).order_by("slug"), many=True, context={"request": request}
+    ).data
+    lean = course_summaries(course_list_rows(*SUMMARY_COLUMNS).order_by("slug"), request)
+
+    # then
+    assert JSONRenderer().render(lean) == JSONRenderer().render(expected)
+    assert len(lean) == 3
+
+
+def test_a_list_miss_runs_a_fixed_number_of_queries(anon, world, django_assert_max_num_queries):
+    # given: many courses, each with tutors and parts
+    for _ in range(20):
+        course = CourseFactory(tutors=[TutorFactory(), TutorFactory()])
+        CoursePartFactory(course=course)
+
+    # when / then: count, page, tutors, parts (and the generation's cache calls, no SQL)
+    with django_assert_max_num_queries(4):
+        assert anon.get(LIST).status_code == 200
