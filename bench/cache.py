@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,6 +38,7 @@ USERS, ENROLLMENTS = 5000, 20000
 
 def seed() -> None:
     sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eleven_tutors.settings")
     import django
 
     django.setup()
@@ -199,6 +199,7 @@ def gunicorn(env: dict, port: int) -> subprocess.Popen:
             PYTHON, "-m", "gunicorn", "eleven_tutors.wsgi:application",
             "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning", "--timeout", "120",
+            "--control-socket", f"/tmp/bench-cache-gunicorn-{port}.ctl",
         ],
         cwd=ROOT,
         env=env,
@@ -306,7 +307,7 @@ def main() -> None:
 
     server_url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/")
     name = f"bench_cache_{os.getpid()}"
-    admin = psycopg2.connect(urllib.parse.urljoin(server_url, "postgres"))
+    admin = psycopg2.connect(server_url.rstrip("/") + "/postgres")
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
 
@@ -315,7 +316,7 @@ def main() -> None:
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
     env = {
         **os.environ,
-        "DATABASE_URL": urllib.parse.urljoin(server_url, name),
+        "DATABASE_URL": server_url.rstrip("/") + "/" + name,
         "REDIS_URL": redis_url,
         "DJANGO_DEBUG": "False",
         "DJANGO_SECRET_KEY": secrets.token_hex(32),
@@ -341,7 +342,7 @@ def main() -> None:
         seeded = json.loads(
             subprocess.run(
                 [PYTHON, __file__, "--seed"], cwd=ROOT, env=env, check=True,
-                capture_output=True, text=True,
+                stdout=subprocess.PIPE, text=True,
             ).stdout.strip().splitlines()[-1]
         )  # fmt: skip
         print(

@@ -52,12 +52,55 @@ def cached_bytes(key: str | None) -> bytes | None:
     return cache.get(key)
 
 
-def store(key: str | None, data) -> bytes:
-    """Render the shared `data` once and keep it under `key`; returns the bytes."""
+def store(key: str | None, data, *, course_ids: tuple | None = None):
+    """Render the shared `data` once and keep it under `key`; returns the bytes (with
+    `course_ids`, the pair `(bytes, course_ids)`: a list page keeps its courses' ids so
+    the per-user overlay needs no parsing)."""
     body = _renderer.render(data)
+    value = body if course_ids is None else (body, course_ids)
     if key is not None:
-        cache.set(key, body, timeout=cache_ttl_seconds())
-    return body
+        cache.set(key, value, timeout=cache_ttl_seconds())
+    return value
+
+
+ENROLLED_NO = b'"is_enrolled":false'
+ENROLLED_YES = b'"is_enrolled":true'
+
+
+def respond_summaries(request, value: tuple) -> Response:
+    """A list page from `(bytes, course_ids)`: as it is for an anonymous caller; for a
+    signed-in one, `is_enrolled` set from one indexed query on the caller's active
+    enrollments among the page's courses. In JSON the flags are set in the bytes (each
+    course object starts with its own id, and its `is_enrolled` follows its nested
+    objects, before the next course), otherwise on the parsed data."""
+    body, course_ids = value
+    user = request.user
+    if user is None or not user.is_authenticated or not course_ids:
+        return respond(request, body)
+    enrolled = {
+        str(course_id)
+        for course_id in Enrollment.objects.filter(
+            user_id=user.pk, is_active=True, course_id__in=course_ids
+        ).values_list("course_id", flat=True)
+    }
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or renderer.format != "json":
+        return respond(request, body, _set_enrolled(enrolled))
+    for course_id in enrolled:
+        start = body.find(b'{"id":"' + course_id.encode() + b'"')
+        flag = body.find(ENROLLED_NO, start)
+        if start < 0 or flag < 0:  # never: the page was rendered from these ids
+            return respond(request, body, _set_enrolled(enrolled))
+        body = body[:flag] + ENROLLED_YES + body[flag + len(ENROLLED_NO) :]
+    return _RawJSONResponse(body)
+
+
+def _set_enrolled(enrolled: set):
+    def overlay(data) -> None:
+        for course in data.get("results", []):
+            course["is_enrolled"] = course["id"] in enrolled
+
+    return overlay
 
 
 def respond(request, body: bytes, overlay=None) -> Response:
@@ -86,32 +129,6 @@ class _RawJSONResponse(Response):
 
 
 # --- Per-user overlays ----------------------------------------------------------------
-
-
-def overlay_summaries_for(user):
-    """`is_enrolled` on each summary of a list page: one query for the caller's active
-    enrollments among the page's courses. None for an anonymous caller (the shared
-    shape already says false)."""
-    if user is None or not user.is_authenticated:
-        return None
-
-    def overlay(data) -> None:
-        results = data.get("results", []) if isinstance(data, dict) else data
-        ids = [course["id"] for course in results]
-        enrolled = (
-            {
-                str(course_id)
-                for course_id in Enrollment.objects.filter(
-                    user_id=user.pk, is_active=True, course_id__in=ids
-                ).values_list("course_id", flat=True)
-            }
-            if ids
-            else set()
-        )
-        for course in results:
-            course["is_enrolled"] = course["id"] in enrolled
-
-    return overlay
 
 
 def course_detail_bypasses_cache(user, body: bytes) -> bool:

@@ -283,14 +283,15 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         """From the catalogue cache (courses/api/cache.py), `is_enrolled` overlaid."""
         key = page_cache.page_key(request, "courses")
-        body = page_cache.cached_bytes(key)
-        if body is None:
+        value = page_cache.cached_bytes(key)
+        if value is None:
             # A miss takes the lean path: plain rows, the summary built without models.
             rows = self.filter_queryset(course_list_rows(*SUMMARY_COLUMNS))
-            page = self.paginate_queryset(rows)
-            data = self.get_paginated_response(course_summaries(page, request)).data
-            body = page_cache.store(key, data)
-        return page_cache.respond(request, body, page_cache.overlay_summaries_for(request.user))
+            summaries = course_summaries(self.paginate_queryset(rows), request)
+            data = self.get_paginated_response(summaries).data
+            ids = tuple(summary["id"] for summary in summaries)
+            value = page_cache.store(key, data, course_ids=ids)
+        return page_cache.respond_summaries(request, value)
 
     def get_serializer_class(self):
         if self.action == "list":

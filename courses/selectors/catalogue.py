@@ -160,17 +160,10 @@ def course_list(*, user) -> QuerySet[Course]:
 
 
 def course_list_rows(*columns: str) -> QuerySet:
-    """The public catalogue as plain rows of `columns` (annotations `lessons_count` and
-    `total_duration` included): the lean read path of a list page
-    (courses/api/serializers/summaries.py). Filters, search and ordering apply as on
-    `course_list`."""
-    return (
-        Course.objects.filter(is_published=True)
-        .annotate(
-            lessons_count=_lessons_count_subquery(), total_duration=_total_duration_subquery()
-        )
-        .values(*columns)
-    )
+    """The public catalogue as plain rows of `columns`: the lean read path of a list page
+    (courses/api/serializers/summaries.py, which adds the per-course lesson numbers for
+    the page's courses only). Filters, search and ordering apply as on `course_list`."""
+    return Course.objects.filter(is_published=True).values(*columns)
 
 
 def lessons_with_completion(user) -> QuerySet[Lesson]:

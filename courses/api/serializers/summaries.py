@@ -7,7 +7,7 @@ two more queries for the page's tutors and parts (only the columns printed), med
 built once per file name. A test pins it to the serializer's output, field for field.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from rest_framework import serializers
 
 from core.money import format_amount
@@ -28,8 +28,6 @@ SUMMARY_COLUMNS = (
     "category_id",
     "category__slug",
     "category__name",
-    "lessons_count",
-    "total_duration",
     "students_count",
     "rating",
     "reviews_count",
@@ -74,18 +72,25 @@ def _tutors_by_course(course_ids: list) -> dict:
     return tutors
 
 
-def _parts_by_course(course_ids: list) -> dict:
+def _parts_by_course(course_ids: list) -> tuple[dict, dict]:
+    """The page's parts, and per course its lessons' count and total duration, in one
+    query (grouped by part: the page's courses only, never the whole catalogue)."""
     rows = (
         CoursePart.objects.filter(course_id__in=course_ids)
         .order_by("order", "created_at")
-        .values_list("course_id", "id", "slug", "title", "order")
+        .annotate(lessons_n=Count("lessons"), lessons_seconds=Sum("lessons__duration"))
+        .values_list("course_id", "id", "slug", "title", "order", "lessons_n", "lessons_seconds")
     )
     parts: dict = {}
-    for course_id, part_id, slug, title, order in rows:
+    numbers: dict = {}
+    for course_id, part_id, slug, title, order, count, seconds in rows:
         parts.setdefault(course_id, []).append(
             {"id": str(part_id), "slug": slug, "title": title, "order": order}
         )
-    return parts
+        total = numbers.setdefault(course_id, [0, 0])
+        total[0] += count
+        total[1] += seconds or 0
+    return parts, numbers
 
 
 def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
@@ -94,13 +99,14 @@ def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
     rows = list(rows)
     ids = [row["id"] for row in rows]
     tutors = _tutors_by_course(ids) if ids else {}
-    parts = _parts_by_course(ids) if ids else {}
+    parts, numbers = _parts_by_course(ids) if ids else ({}, {})
     thumbnail_url = _MediaURLs(Course._meta.get_field("thumbnail"), request)
     avatar_url = _MediaURLs(User._meta.get_field("avatar"), request)
     summaries = []
     for row in rows:
         rating = row["rating"]
         published_at = row["published_at"]
+        lessons_count, total_duration = numbers.get(row["id"], (0, 0))
         summaries.append(
             {
                 "id": str(row["id"]),
@@ -129,8 +135,8 @@ def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
                     for user_id, first_name, last_name, avatar in tutors.get(row["id"], [])
                 ],
                 "parts": parts.get(row["id"], []),
-                "lessons_count": row["lessons_count"],
-                "total_duration": format_duration(row["total_duration"]),
+                "lessons_count": lessons_count,
+                "total_duration": format_duration(total_duration),
                 "students_count": row["students_count"],
                 "rating": None if rating is None else float(rating),
                 "reviews_count": row["reviews_count"],
