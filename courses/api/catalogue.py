@@ -105,6 +105,13 @@ class CourseContentPermissionsMixin:
         return [IsAuthenticated(), IsCourseTutor()]
 
 
+CACHE_RULE = (
+    " Served from the catalogue cache (at most `CACHE_TTL_SECONDS` old, and any write to "
+    "the catalogue is visible on the next read); the caller's own fields (`is_enrolled`, "
+    "`progress`, lessons' `is_completed`) are never cached."
+)
+
+
 DRAFT_RULE = (
     " A draft (unpublished course) stays visible to its students with an active "
     "enrollment, its course tutors and admins, and is a 404 to everyone else (a refunded "
@@ -123,8 +130,8 @@ COURSE_TUTOR_RULE = (
 
 
 @extend_schema_view(
-    list=extend_schema(description="Categories ordered by name. Public."),
-    retrieve=extend_schema(description="A category by slug. Public."),
+    list=extend_schema(description="Categories ordered by name. Public." + CACHE_RULE),
+    retrieve=extend_schema(description="A category by slug. Public." + CACHE_RULE),
     create=extend_schema(
         description="Admin only. The slug comes from the name (python-slugify) and, like a "
         "course's, does not change when the category is renamed."
@@ -191,7 +198,7 @@ COURSE_LIST_DESCRIPTION = (
     "each with `-`; default `-published_at`; an unknown ordering field is ignored; "
     "courses without a rating come last in both `rating` orders. `min_rating` (0-5, at "
     "most one decimal, no exponent) keeps courses whose rating (the mean of their visible "
-    "reviews) is at least that, so unrated courses are left out."
+    "reviews) is at least that, so unrated courses are left out." + CACHE_RULE
 )
 
 
@@ -199,7 +206,8 @@ COURSE_LIST_DESCRIPTION = (
     list=extend_schema(description=COURSE_LIST_DESCRIPTION),
     retrieve=extend_schema(
         description="Public for a published course." + DRAFT_RULE + " `video_service_id` "
-        "appears in lessons for course tutors and admins only."
+        "appears in lessons for course tutors and admins only." + CACHE_RULE + " Drafts, "
+        "and course tutors and admins, are always read from the database."
     ),
     create=extend_schema(
         request=CourseWriteSerializer,
