@@ -602,3 +602,32 @@ def test_a_list_miss_runs_a_fixed_number_of_queries(anon, world, django_assert_m
     # when / then: count, page, tutors, parts (and the generation's cache calls, no SQL)
     with django_assert_max_num_queries(4):
         assert anon.get(LIST).status_code == 200
+
+
+def test_the_browsable_api_gets_the_same_overlay(world, anon):
+    # given: an enrolled student and a warm page
+    student = StudentFactory()
+    EnrollmentFactory(user=student, course=world["course"])
+    anon.get(LIST)
+
+    # when: the page is asked as HTML (the parsed path, not the bytes)
+    page = client_for(student).get(LIST, HTTP_ACCEPT="text/html")
+
+    # then
+    assert page.status_code == 200
+    assert b"&quot;is_enrolled&quot;: true" in page.content
+
+
+def test_redis_coming_back_bumps_the_generation(world):
+    # given: a process that saw Redis fail (writes meanwhile could not bump)
+    from core.cache import outage
+
+    before = catalogue_generation()
+    outage.down = True
+
+    # when: the next cache call succeeds
+    outage.succeeded()
+
+    # then: pages cached before the outage are not served again
+    assert outage.down is False
+    assert catalogue_generation() != before
