@@ -2,9 +2,10 @@
 
 What is cached is the SHARED shape of a page — what an anonymous caller gets — as the
 JSON bytes DRF would send, in Django's cache (`REDIS_URL`, else local memory), for at
-most `CACHE_TTL_SECONDS`. Keys carry the catalogue generation (`core.cache`), which every
-catalogue write bumps after its commit, so a write is visible on the next read on every
-app server; old entries are never deleted, they just stop being asked for and expire.
+most `CACHE_TTL_SECONDS`. Each entry carries the catalogue generation (`core.cache`) it
+was built under, which every catalogue write bumps after its commit; a read fetches the
+entry and the current generation together and serves the entry only when they match, so
+a write is visible on the next read on every app server. Nothing is deleted key by key.
 
 Per-user fields are never stored: `is_enrolled` on summaries, and `is_enrolled`,
 `progress` and lessons' `is_completed` on a detail, are overlaid on a copy after the
@@ -25,7 +26,7 @@ from django.core.cache import cache
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.cache import cache_ttl_seconds, catalogue_generation
+from core.cache import GENERATION_KEY, cache_ttl_seconds, catalogue_generation
 from courses.models import Enrollment, LessonCompletion
 from courses.selectors.catalogue import user_has_tutor_role
 from courses.selectors.enrollment import progress_percent
@@ -33,33 +34,50 @@ from courses.selectors.enrollment import progress_percent
 _renderer = JSONRenderer()
 
 
-def page_key(request, kind: str, *parts: str) -> str | None:
-    """The cache key of a page for this request, or None when the cache is unavailable
-    (then the caller builds the page from the database and stores nothing)."""
-    generation = catalogue_generation()
-    if generation is None:
-        return None
+class PageKey:
+    """Where a page lives in the cache, and the generation read along with it."""
+
+    __slots__ = ("generation", "key")
+
+    def __init__(self, key: str):
+        self.key = key
+        self.generation = None
+
+
+def page_key(request, kind: str, *parts: str) -> PageKey:
     raw = "\n".join(
         [request.scheme, request.get_host(), request.META.get("QUERY_STRING", ""), *parts]
     )
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    return f"catalogue:{generation}:{kind}:{digest}"
+    return PageKey(f"catalogue:page:{kind}:{digest}")
 
 
-def cached_bytes(key: str | None) -> bytes | None:
-    if key is None:
+def cached_bytes(page: PageKey):
+    """The page if it was stored under the current generation, else None. The entry and
+    the generation come in one round trip (`get_many`); an entry stored under another
+    generation is a miss (and is overwritten by the caller's `store`). When the cache is
+    unavailable the generation stays None and `store` keeps nothing: pass-through."""
+    found = cache.get_many([GENERATION_KEY, page.key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = catalogue_generation()  # first use, or evicted: start a fresh one
+    page.generation = generation
+    entry = found.get(page.key)
+    if generation is None or entry is None or entry[0] != generation:
         return None
-    return cache.get(key)
+    return entry[1]
 
 
-def store(key: str | None, data, *, course_ids: tuple | None = None):
-    """Render the shared `data` once and keep it under `key`; returns the bytes (with
-    `course_ids`, the pair `(bytes, course_ids)`: a list page keeps its courses' ids so
-    the per-user overlay needs no parsing)."""
+def store(page: PageKey, data, *, course_ids: tuple | None = None):
+    """Render the shared `data` once and keep it with the generation read before the
+    page was built (a write committed meanwhile has bumped past it, so the entry is
+    never served stale); returns the bytes (with `course_ids`, the pair
+    `(bytes, course_ids)`: a list page keeps its courses' ids so the per-user overlay
+    needs no parsing)."""
     body = _renderer.render(data)
     value = body if course_ids is None else (body, course_ids)
-    if key is not None:
-        cache.set(key, value, timeout=cache_ttl_seconds())
+    if page.generation is not None:
+        cache.set(page.key, (page.generation, value), timeout=cache_ttl_seconds())
     return value
 
 
