@@ -7,12 +7,12 @@ two more queries for the page's tutors and parts (only the columns printed), med
 built once per file name. A test pins it to the serializer's output, field for field.
 """
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from rest_framework import serializers
 
 from core.money import format_amount
 from courses.api.serializers.fields import format_duration
-from courses.models import Course, CoursePart
+from courses.models import Course, CoursePart, Lesson
 from users.models import User
 
 # The columns a summary prints, as `values()` names (annotations included).
@@ -72,13 +72,26 @@ def _tutors_by_course(course_ids: list) -> dict:
     return tutors
 
 
+def _per_part(aggregate):
+    """A correlated subquery over the part's lessons: an index lookup per part of the
+    page, where a JOIN + GROUP BY made PostgreSQL hash the whole lesson table."""
+    lessons = (
+        Lesson.objects.filter(part_id=OuterRef("pk"))
+        .order_by()
+        .values("part_id")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Subquery(lessons, output_field=IntegerField())
+
+
 def _parts_by_course(course_ids: list) -> tuple[dict, dict]:
     """The page's parts, and per course its lessons' count and total duration, in one
     query (grouped by part: the page's courses only, never the whole catalogue)."""
     rows = (
         CoursePart.objects.filter(course_id__in=course_ids)
         .order_by("order", "created_at")
-        .annotate(lessons_n=Count("lessons"), lessons_seconds=Sum("lessons__duration"))
+        .annotate(lessons_n=_per_part(Count("pk")), lessons_seconds=_per_part(Sum("duration")))
         .values_list("course_id", "id", "slug", "title", "order", "lessons_n", "lessons_seconds")
     )
     parts: dict = {}
@@ -88,7 +101,7 @@ def _parts_by_course(course_ids: list) -> tuple[dict, dict]:
             {"id": str(part_id), "slug": slug, "title": title, "order": order}
         )
         total = numbers.setdefault(course_id, [0, 0])
-        total[0] += count
+        total[0] += count or 0
         total[1] += seconds or 0
     return parts, numbers
 
