@@ -328,6 +328,8 @@ def main() -> None:
         "THROTTLE_ANON_RATE": "1000000/s",
         "THROTTLE_USER_RATE": "1000000/s",
         "LOG_LEVEL": "WARNING",
+        # No collectstatic (see below): WhiteNoise's warning about the empty STATIC_ROOT.
+        "PYTHONWARNINGS": "ignore:No directory at",
         "VIDEO_SERVICE_API_URL": f"http://127.0.0.1:{stub.server_address[1]}",
         "VIDEO_SERVICE_SECRET_KEY": "bench-stub",
     }
