@@ -49,4 +49,4 @@ check-deploy: $(BIN)/activate
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: $(BIN)/activate
-	$(BIN)/python bench/catalogue.py
+	$(BIN)/python bench/cache.py

@@ -13,11 +13,15 @@ The readiness check (`GET /api/core/health/`) still reports the cache: it writes
 and reads it back, which fails while writes are dropped.
 """
 
+import contextlib
 import logging
 import threading
 import time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -58,6 +62,9 @@ class _Outage:
                 return
             self.down = False
         logger.info("core.cache.recovered")
+        # Writes made while Redis was away could not bump the catalogue generation: bump
+        # it now so pages cached before the outage are not served again.
+        catalogue_changed(now_only=True)
 
 
 outage = _Outage()
@@ -108,3 +115,60 @@ class TolerantRedisCache(RedisCache):
     has_key = _tolerant("has_key", False)
     incr = _tolerant("incr", _incr_default)
     clear = _tolerant("clear", False)
+
+
+# --- The catalogue generation -----------------------------------------------------------
+#
+# Cached catalogue pages (courses.api.cache) are keyed by one number kept in the same
+# shared cache: every write that can change what a catalogue page shows bumps it, so the
+# next read on every app server misses and rebuilds from the database. Nothing is deleted
+# key by key; old pages just expire (CACHE_TTL_SECONDS). Any app may call
+# `catalogue_changed()` (core is the lowest layer); model writes in courses call it from
+# signal handlers (courses/signals.py), and each queryset `.update()` that skips signals
+# calls it by hand.
+
+GENERATION_KEY = "catalogue:gen"
+
+
+def _fresh_generation() -> int:
+    # Not 1: a generation key lost to eviction must never restart at a number whose pages
+    # may still be cached. Microseconds since the epoch only grow and fit Redis' int64.
+    return time.time_ns() // 1000
+
+
+def catalogue_generation() -> int | None:
+    """The current generation, or None when the cache is unavailable (then callers
+    read straight from the database: pass-through, never stale)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Missing (never set, evicted) or Redis unavailable: start a fresh number, which
+        # is a change too. While Redis is down nothing is served from it anyway, and its
+        # recovery bumps again (`_Outage.succeeded`).
+        if not cache.add(GENERATION_KEY, _fresh_generation(), timeout=None):
+            with contextlib.suppress(ValueError):
+                cache.incr(GENERATION_KEY)
+
+
+def catalogue_changed(*, now_only: bool = False) -> None:
+    """Invalidate every cached catalogue page, on every app server.
+
+    Bumps now (so reads later in the same transaction, and tests that never commit, see
+    the change) and again after the commit: a reader that cached the pre-commit rows
+    under the first bump is superseded by the second. A rolled-back write costs one
+    spare miss."""
+    _bump()
+    if not now_only:
+        transaction.on_commit(_bump)
+
+
+def cache_ttl_seconds() -> int:
+    return settings.CACHE_TTL_SECONDS

@@ -11,3 +11,7 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the enrollment receipt's builder with the outbox (web and worker alike).
         from courses import emails  # noqa: F401
+        from courses.signals import connect
+
+        # Every catalogue write invalidates the cached catalogue pages.
+        connect()

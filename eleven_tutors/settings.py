@@ -144,6 +144,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Upper bound on a cached catalogue page's life; writes invalidate at once (core/cache.py).
+CACHE_TTL_SECONDS = env_int("CACHE_TTL_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ and answer with the fresh object.
 
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -25,18 +26,21 @@ from rest_framework.response import Response
 from core.limits import BoundedSearchFilter
 from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
+from courses.api import cache as page_cache
 from courses.api.serializers.catalogue import (
     CategorySerializer,
     CourseDetailSerializer,
     CourseSummarySerializer,
     CourseWriteSerializer,
 )
+from courses.api.serializers.summaries import SUMMARY_COLUMNS, course_summaries
 from courses.filters import CourseFilter, StableOrderingFilter
 from courses.permissions import IsCourseTutor
 from courses.selectors.catalogue import (
     category_list,
     course_detail_queryset,
     course_list,
+    course_list_rows,
     user_tutors_course,
 )
 from courses.selectors.video import video_id_usable_on_course
@@ -101,6 +105,13 @@ class CourseContentPermissionsMixin:
         return [IsAuthenticated(), IsCourseTutor()]
 
 
+CACHE_RULE = (
+    " Served from the catalogue cache (at most `CACHE_TTL_SECONDS` old, and any write to "
+    "the catalogue is visible on the next read); the caller's own fields (`is_enrolled`, "
+    "`progress`, lessons' `is_completed`) are never cached."
+)
+
+
 DRAFT_RULE = (
     " A draft (unpublished course) stays visible to its students with an active "
     "enrollment, its course tutors and admins, and is a 404 to everyone else (a refunded "
@@ -119,8 +130,8 @@ COURSE_TUTOR_RULE = (
 
 
 @extend_schema_view(
-    list=extend_schema(description="Categories ordered by name. Public."),
-    retrieve=extend_schema(description="A category by slug. Public."),
+    list=extend_schema(description="Categories ordered by name. Public." + CACHE_RULE),
+    retrieve=extend_schema(description="A category by slug. Public." + CACHE_RULE),
     create=extend_schema(
         description="Admin only. The slug comes from the name (python-slugify) and, like a "
         "course's, does not change when the category is renamed."
@@ -142,6 +153,21 @@ class CategoryViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return category_list()
+
+    # Reads come from the catalogue cache (courses/api/cache.py): nothing per user here.
+    def list(self, request, *args, **kwargs):
+        key = page_cache.page_key(request, "categories")
+        body = page_cache.cached_bytes(key)
+        if body is None:
+            body = page_cache.store(key, super().list(request, *args, **kwargs).data)
+        return page_cache.respond(request, body)
+
+    def retrieve(self, request, *args, **kwargs):
+        key = page_cache.page_key(request, "category", kwargs.get(self.lookup_field, ""))
+        body = page_cache.cached_bytes(key)
+        if body is None:
+            body = page_cache.store(key, super().retrieve(request, *args, **kwargs).data)
+        return page_cache.respond(request, body)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -172,7 +198,7 @@ COURSE_LIST_DESCRIPTION = (
     "each with `-`; default `-published_at`; an unknown ordering field is ignored; "
     "courses without a rating come last in both `rating` orders. `min_rating` (0-5, at "
     "most one decimal, no exponent) keeps courses whose rating (the mean of their visible "
-    "reviews) is at least that, so unrated courses are left out."
+    "reviews) is at least that, so unrated courses are left out." + CACHE_RULE
 )
 
 
@@ -180,7 +206,8 @@ COURSE_LIST_DESCRIPTION = (
     list=extend_schema(description=COURSE_LIST_DESCRIPTION),
     retrieve=extend_schema(
         description="Public for a published course." + DRAFT_RULE + " `video_service_id` "
-        "appears in lessons for course tutors and admins only."
+        "appears in lessons for course tutors and admins only." + CACHE_RULE + " Drafts, "
+        "and course tutors and admins, are always read from the database."
     ),
     create=extend_schema(
         request=CourseWriteSerializer,
@@ -257,8 +284,22 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return course_list(user=self.request.user)
+            # The shared shape (`is_enrolled` false); the caller's is overlaid in list().
+            return course_list(user=None)
         return course_detail_queryset(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """From the catalogue cache (courses/api/cache.py), `is_enrolled` overlaid."""
+        key = page_cache.page_key(request, "courses")
+        value = page_cache.cached_bytes(key)
+        if value is None:
+            # A miss takes the lean path: plain rows, the summary built without models.
+            rows = self.filter_queryset(course_list_rows(*SUMMARY_COLUMNS))
+            summaries = course_summaries(self.paginate_queryset(rows), request)
+            data = self.get_paginated_response(summaries).data
+            ids = tuple(summary["id"] for summary in summaries)
+            value = page_cache.store(key, data, course_ids=ids)
+        return page_cache.respond_summaries(request, value)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -285,6 +326,19 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         return Response(serializer.data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
+        """A published course from the catalogue cache (its anonymous shape, the caller's
+        progress overlaid); drafts, and course tutors and admins, from the database."""
+        slug = kwargs.get(self.lookup_field, "")
+        key = page_cache.page_key(request, "course", slug)
+        body = page_cache.cached_bytes(key)
+        if body is None:
+            course = course_detail_queryset(user=AnonymousUser()).filter(slug=slug).first()
+            if course is not None:
+                self._course_tutor = False
+                data = CourseDetailSerializer(course, context=self.get_serializer_context()).data
+                body = page_cache.store(key, data)
+        if body is not None and not page_cache.course_detail_bypasses_cache(request.user, body):
+            return page_cache.respond(request, body, page_cache.overlay_detail_for(request.user))
         course = self.get_object()
         self._course_tutor = user_tutors_course(request.user, course)
         serializer = CourseDetailSerializer(course, context=self.get_serializer_context())

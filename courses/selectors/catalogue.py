@@ -159,6 +159,13 @@ def course_list(*, user) -> QuerySet[Course]:
     return courses_for_summary(courses=Course.objects.filter(is_published=True), user=user)
 
 
+def course_list_rows(*columns: str) -> QuerySet:
+    """The public catalogue as plain rows of `columns`: the lean read path of a list page
+    (courses/api/serializers/summaries.py, which adds the per-course lesson numbers for
+    the page's courses only). Filters, search and ordering apply as on `course_list`."""
+    return Course.objects.filter(is_published=True).values(*columns)
+
+
 def lessons_with_completion(user) -> QuerySet[Lesson]:
     """Lessons annotated with `is_completed` for the caller: "false unless enrolled and
     done", so false when anonymous, and false again once the enrollment is no longer

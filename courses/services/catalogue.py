@@ -24,6 +24,7 @@ from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from slugify import slugify
 
+from core.cache import catalogue_changed
 from core.exceptions import ServiceError
 from courses.exceptions import CourseEmpty, CourseHasStudents
 from courses.models import Category, Course, CoursePart, CoursePrice, Lesson
@@ -129,6 +130,7 @@ def _set_extra_prices(course: Course, prices: list[dict]) -> None:
         for entry in prices
         if entry["currency"] != course.currency
     )
+    catalogue_changed()  # bulk_create sends no signal
 
 
 def thumbnail_delete_on_commit(name: str) -> None:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.cache import catalogue_changed
 from courses.emails import enrollment_receipt_queue
 from courses.exceptions import CourseNotJoinable, EnrollmentRequired, PaymentRequired
 from courses.models import Course, Enrollment, Lesson, LessonCompletion
@@ -99,6 +100,8 @@ def enrollment_revoke(*, enrollment: Enrollment) -> bool:
 
 
 def _count_student(*, user: User, course: Course, delta: int) -> None:
+    # `students_count` is on every catalogue page; .update() sends no signal.
+    catalogue_changed()
     courses = Course.objects.filter(pk=course.pk)
     if delta > 0:
         courses.update(students_count=F("students_count") + delta)

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.cache import catalogue_changed
 from core.exceptions import Forbidden
 from courses.exceptions import (
     AlreadyReviewed,
@@ -47,6 +48,7 @@ def course_rating_recompute(*, course_id) -> None:
     rating, count = visible_rating_totals(Review.objects.filter(course_id=course_id))
     # .update(): the course itself did not change, so its `updated_at` stays.
     Course.objects.filter(pk=course_id).update(rating=rating, reviews_count=count)
+    catalogue_changed()  # .update() sends no signal
 
 
 def review_may_post(*, user, course: Course) -> None:

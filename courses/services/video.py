@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.cache import catalogue_changed
 from core.exceptions import Forbidden
 from courses.exceptions import EnrollmentRequired, NoVideo
 from courses.integrations import VdoCipherClient, VideoServiceError, VideoServiceUnavailable
@@ -206,8 +207,11 @@ def video_durations_sync(
         if not seconds:
             result.skipped += 1
             continue
-        result.updated += Lesson.objects.filter(pk=lesson_id, duration=0).update(
+        changed = Lesson.objects.filter(pk=lesson_id, duration=0).update(
             duration=seconds, updated_at=timezone.now()
         )
+        if changed:
+            catalogue_changed()  # .update() sends no signal; `total_duration` moved
+        result.updated += changed
     logger.info("video.duration_sync.done", extra=vars(result))
     return result

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from core.cache import catalogue_changed
 from core.images import (
     FORMAT_EXTENSIONS,
     IMAGE_CONTENT_TYPES,
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         manager = model._base_manager
         if not manager.filter(pk=pk, **{field.attname: old}).update(**values):
             return False
+        catalogue_changed()  # thumbnails and avatars are on catalogue pages
         if not manager.filter(**{field.attname: old}).exists():
             field.storage.delete(old)
         return True

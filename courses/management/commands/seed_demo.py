@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from core.cache import catalogue_changed
 from courses.models import Category, Course, CoursePart, Lesson, Review
 from courses.services.catalogue import lesson_slug_base
 from courses.services.enrollment import enrollment_grant
@@ -155,6 +156,7 @@ class Command(BaseCommand):
             created = self._scale(scale, categories, tutors)
             elapsed = time.monotonic() - started
             self.stdout.write(f"--scale {scale}: created {created} course(s) in {elapsed:.1f}s")
+        catalogue_changed()  # bulk_create and .update() send no signals
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Accounts (email / password):"))
         self.stdout.write(f"  admin    {admin.email} / {DEMO_PASSWORDS[Role.ADMIN]}")

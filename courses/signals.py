@@ -1,0 +1,45 @@
+"""Cache invalidation: every saved or deleted row that a catalogue page prints bumps the
+catalogue generation (`core.cache.catalogue_changed`), whoever wrote it: a service, the
+admin (its inlines and delete pages included), a cascade, a shell.
+
+Signals here are not a business flow (STYLE.md keeps those in services): they only say
+"the catalogue changed", which no write path should have to remember. What signals do not
+see — queryset `.update()`, `bulk_create` — calls `catalogue_changed()` where it happens
+(enrollment counts, review ratings, video durations, seed_demo, rename_legacy_media).
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from core.cache import catalogue_changed
+from courses.models import Category, Course, CoursePart, CoursePrice, Lesson
+from users.models import User
+
+CATALOGUE_MODELS = (Category, Course, CoursePart, Lesson, CoursePrice)
+
+# What a catalogue page shows of a user: a tutor's name and avatar.
+USER_FIELDS_SHOWN = frozenset({"first_name", "last_name", "avatar"})
+
+
+def _changed(sender, **kwargs) -> None:
+    catalogue_changed()
+
+
+def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    # A new user tutors nothing yet; a login (`last_login`) or a password change shows
+    # nowhere in the catalogue, and must not empty it.
+    if created:
+        return
+    if update_fields is not None and not USER_FIELDS_SHOWN & set(update_fields):
+        return
+    catalogue_changed()
+
+
+def connect() -> None:
+    for model in CATALOGUE_MODELS:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"catalogue.save.{model.__name__}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"catalogue.delete.{model.__name__}"
+        )
+    m2m_changed.connect(_changed, sender=Course.tutors.through, dispatch_uid="catalogue.tutors")
+    post_save.connect(_user_saved, sender=User, dispatch_uid="catalogue.user.save")
+    post_delete.connect(_changed, sender=User, dispatch_uid="catalogue.user.delete")
