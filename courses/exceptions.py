@@ -82,8 +82,8 @@ class OwnCourseReview(Forbidden):
     default_detail = "Tutors cannot review their own course."
 
 
-class ReviewEmailNotVerified(Forbidden):
-    """403 `email_not_verified`, worded for reviews (comments say the same for comments)."""
+class EmailNotVerified(Forbidden):
+    """403 `email_not_verified`: commenting and reviewing need a verified email."""
 
     code = "email_not_verified"
-    default_detail = "Verify your email address to review a course."
+    default_detail = "Verify your email address first."

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.exceptions import Forbidden
-from courses.exceptions import EnrollmentRequired, InvalidParent
+from courses.exceptions import EmailNotVerified, EnrollmentRequired, InvalidParent
 from courses.models import Comment, Lesson
 from courses.selectors.catalogue import user_tutors_course
 from courses.selectors.enrollment import user_is_enrolled
@@ -29,7 +29,7 @@ def comment_may_post(*, user, lesson: Lesson) -> None:
     """Raise unless `user` may comment on `lesson`: a verified email, and an active
     enrollment, the course's tutorship or the admin role."""
     if not user.is_email_verified:
-        raise Forbidden("Verify your email address to comment.", code="email_not_verified")
+        raise EmailNotVerified("Verify your email address to comment.")
     course = lesson.part.course
     if not (user_tutors_course(user, course) or user_is_enrolled(user, course)):
         raise EnrollmentRequired("Only the course's students and tutors may comment.")

@@ -28,9 +28,9 @@ from core.cache import catalogue_changed
 from core.exceptions import Forbidden
 from courses.exceptions import (
     AlreadyReviewed,
+    EmailNotVerified,
     EnrollmentRequired,
     OwnCourseReview,
-    ReviewEmailNotVerified,
 )
 from courses.models import Course, Review
 from courses.selectors.catalogue import user_tutors_course
@@ -58,7 +58,7 @@ def review_may_post(*, user, course: Course) -> None:
     if any(tutor.pk == user.pk for tutor in course.tutors.all()):
         raise OwnCourseReview()
     if not user.is_email_verified:
-        raise ReviewEmailNotVerified()
+        raise EmailNotVerified("Verify your email address to review a course.")
     if not user_is_enrolled(user, course):
         raise EnrollmentRequired("Only students enrolled in the course may review it.")
 

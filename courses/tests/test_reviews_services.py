@@ -8,9 +8,9 @@ import pytest
 from core.exceptions import Forbidden
 from courses.exceptions import (
     AlreadyReviewed,
+    EmailNotVerified,
     EnrollmentRequired,
     OwnCourseReview,
-    ReviewEmailNotVerified,
 )
 from courses.models import Course, Review
 from courses.selectors.reviews import rating_mean, tutor_rating_totals
@@ -132,7 +132,7 @@ def test_who_may_review():
         review_create(author=StudentFactory(), course=course, rating=5)
     with pytest.raises(EnrollmentRequired):
         review_create(author=refunded, course=course, rating=5)
-    with pytest.raises(ReviewEmailNotVerified):
+    with pytest.raises(EmailNotVerified):
         review_create(author=unverified, course=course, rating=5)
     with pytest.raises(OwnCourseReview):
         review_create(author=course.tutors.get(), course=course, rating=5)
