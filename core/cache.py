@@ -19,8 +19,8 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -103,7 +103,45 @@ def _incr_default(key, delta=1, version=None):
     raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
 
 
-class TolerantRedisCache(RedisCache):
+class _SharedClientRedisCacheClient(RedisCacheClient):
+    """Django builds a new `redis.Redis` for every cache call, and redis-py 8's
+    constructor copies its ~170 response callbacks each time: ~0.25 ms a call, a third of
+    a cached catalogue page's whole cost (profiled). A `redis.Redis` is thread-safe (each
+    command borrows a connection from the pool), so one per pool serves every call."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+    def count_in_window(self, key, seconds: int) -> int:
+        """Add one to the counter `key` (created at 0 with a `seconds` lifetime) and
+        return it: SET NX EX and INCR sent together, one round trip, any Redis version."""
+        pipe = self.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=seconds, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+
+
+class _CountingRedisCache(RedisCache):
+    """Django's RedisCache with one client per pool and a one-round-trip counter."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _SharedClientRedisCacheClient
+
+    def count_in_window(self, key, seconds):
+        key = self.make_and_validate_key(key)
+        return self._cache.count_in_window(key, seconds)
+
+
+class TolerantRedisCache(_CountingRedisCache):
     get = _tolerant("get", _get_default)
     set = _tolerant("set", None)
     add = _tolerant("add", False)
@@ -115,6 +153,22 @@ class TolerantRedisCache(RedisCache):
     has_key = _tolerant("has_key", False)
     incr = _tolerant("incr", _incr_default)
     clear = _tolerant("clear", False)
+    count_in_window = _tolerant("count_in_window", None)
+
+
+def count_in_window(key: str, seconds: int) -> int | None:
+    """How many times `key` was counted in its current window, this call included; the
+    counter starts at the first call and lives `seconds`. One Redis round trip; with
+    another backend (local memory) an add and an incr. None when the cache cannot say
+    (Redis unavailable): callers let the request through."""
+    backend = caches["default"]
+    if isinstance(backend, TolerantRedisCache):
+        return backend.count_in_window(key, seconds)
+    backend.add(key, 0, timeout=seconds)
+    try:
+        return backend.incr(key)
+    except ValueError:  # expired between the two calls
+        return None
 
 
 # --- The catalogue generation -----------------------------------------------------------

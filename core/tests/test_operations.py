@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 from urllib.parse import urlparse
@@ -18,8 +17,8 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from core import cache as tolerant_cache
-from core.cache import TolerantRedisCache
 from core.logging import JSONFormatter
+from core.tests.conftest import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -261,29 +260,6 @@ def test_the_admin_is_branded_11tutors(admin_user):
 # --- A cache that tolerates Redis being down ------------------------------------------
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(autouse=True)
-def _no_outage_left_behind():
-    """The outage state is per process: leave none to the next test."""
-    yield
-    tolerant_cache.outage.down = False
-    tolerant_cache.outage.retry_at = 0.0
-
-
-@pytest.fixture
-def down_redis_cache(settings):
-    """The production cache backend pointed at a port where nothing listens."""
-    location = f"redis://127.0.0.1:{_closed_port()}/0"
-    return TolerantRedisCache(
-        location, {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
-    )
-
-
 def test_a_down_redis_is_a_miss_and_writes_do_nothing(down_redis_cache, caplog):
     caplog.set_level(logging.INFO, logger="core.cache")
 
@@ -304,7 +280,7 @@ def test_throttles_pass_and_the_api_answers_while_redis_is_down(api_client, sett
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.TolerantRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

@@ -4,39 +4,7 @@ Runs against the real Redis on 127.0.0.1:6379 that this machine kind starts; ski
 on a developer machine without one, but never in CI.
 """
 
-import os
-import socket
-import uuid
-
 import pytest
-from django.core.cache import cache
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def redis_cache(settings):
-    if not _redis_answers():
-        if os.environ.get("CI"):
-            pytest.fail("CI runs on a machine with Redis on 127.0.0.1:6379, and it is down")
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    yield cache
-    cache.clear()
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.models import University
+from core.throttles import WindowRateThrottle
 from courses.tests.factories import (
     CategoryFactory,
     CommentFactory,
@@ -196,6 +197,7 @@ def _webhook_secret(settings):
 def _no_throttles(monkeypatch):
     """Throttled routes would answer 429 before they read the body under test."""
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+    monkeypatch.setattr(WindowRateThrottle, "allow_request", lambda self, request, view: True)
 
 
 def _clients(world):
