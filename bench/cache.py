@@ -1,7 +1,8 @@
 """Catalogue cache benchmark (issue #13): `python bench/cache.py [--seconds 8]`, or `make bench`.
 
 Creates a throwaway PostgreSQL database (from `BENCH_DATABASE_URL`, default
-postgresql://postgres@127.0.0.1:5432/, dropped at the end), seeds 1,000 published
+postgresql://postgres@127.0.0.1:5432/, named `BENCH_DATABASE_PREFIX`_<pid>, default
+bench_cache, dropped at the end), seeds 1,000 published
 courses x 5 parts x 8 lessons, ~5,000 users and ~20,000 enrollments with bulk_create,
 then serves the app with gunicorn (2 sync workers) with `REDIS_URL` (db 10 by default,
 `BENCH_REDIS_URL`), and a FLOOR in the same run: the same settings with a bench-only
@@ -10,6 +11,12 @@ never in production) whose one view answers precomputed bytes of a given size. V
 is a tiny local stub (lesson detail asks it for an OTP). 16 concurrent clients (4
 processes x 4 threads) hit each route for a bounded time; prints req/s, p50, p99 and
 the ratio to the floor. Not a test: the figures depend on the machine.
+
+`--baseline REV` (default b83dc14, the backend before the audit; `none` skips it) also
+checks REV out in a temporary git worktree, migrates and seeds its own database with the
+same seed, serves it alike and measures each route on it right after ours: `x REV` is
+ours over it, and `x original` that times issue #13's ratio of b83dc14 to the original
+backend, which we cannot run.
 """
 
 import argparse
@@ -18,9 +25,11 @@ import multiprocessing
 import os
 import random
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.client import HTTPConnection
@@ -37,7 +46,9 @@ USERS, ENROLLMENTS = 5000, 20000
 
 
 def seed() -> None:
-    sys.path.insert(0, str(ROOT))
+    """Seeds the models of the checkout in the working directory: ours, or the baseline's
+    (`--baseline`), so both databases hold the same catalogue."""
+    sys.path.insert(0, os.getcwd())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eleven_tutors.settings")
     import django
 
@@ -46,11 +57,11 @@ def seed() -> None:
     from decimal import Decimal
 
     from django.contrib.auth.hashers import make_password
+    from django.db import connection
     from django.db.models import Count
     from django.utils import timezone
     from rest_framework_simplejwt.tokens import RefreshToken
 
-    from core.cache import catalogue_changed
     from courses.models import Category, Course, CoursePart, Enrollment, Lesson
     from users.models import Role, User
 
@@ -152,7 +163,15 @@ def seed() -> None:
     for course in courses:
         course.students_count = counts.get(course.pk, 0)
     Course.objects.bulk_update(courses, ["students_count"], batch_size=1000)
-    catalogue_changed()
+    try:
+        from core.cache import catalogue_changed
+    except ImportError:  # a baseline from before the catalogue cache (b83dc14)
+        pass
+    else:
+        catalogue_changed()
+    # Autovacuum would in production; freshly bulk-loaded tables otherwise plan badly.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
     # Signed-in callers: 32 students, each with one enrolled course and a lesson of it.
     callers = []
@@ -193,7 +212,7 @@ class VdoCipherStub(BaseHTTPRequestHandler):
         pass
 
 
-def gunicorn(env: dict, port: int) -> subprocess.Popen:
+def gunicorn(env: dict, port: int, root: Path = ROOT) -> subprocess.Popen:
     return subprocess.Popen(
         [
             PYTHON, "-m", "gunicorn", "eleven_tutors.wsgi:application",
@@ -201,9 +220,22 @@ def gunicorn(env: dict, port: int) -> subprocess.Popen:
             "--log-level", "warning", "--timeout", "120",
             "--control-socket", f"/tmp/bench-cache-gunicorn-{port}.ctl",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
     )  # fmt: skip
+
+
+def migrate_and_seed(root: Path, env: dict) -> dict:
+    """Migrates the checkout at `root` into env's DATABASE_URL and seeds it with `seed`
+    (run from `root`, so with its models); returns the seed's slugs and callers."""
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=root, env=env, check=True
+    )
+    seeded = subprocess.run(
+        [PYTHON, __file__, "--seed"], cwd=root, env=env, check=True,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    return json.loads(seeded.stdout.strip().splitlines()[-1])
 
 
 def get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes]:
@@ -297,26 +329,82 @@ def drive(port, requests, seconds, processes=4, threads=4) -> dict:
 
 # --- Main -----------------------------------------------------------------------------
 
+PAGES = [f"/api/courses/courses/?page={p}&page_size=100" for p in range(1, 11)]
+
+
+def app_routes(seeded: dict) -> list[tuple[str, float, list]]:
+    """(label, issue #13's ratio of b83dc14 to the original backend, requests) for the
+    app's routes, built from one database's seed (its slugs and its callers' tokens)."""
+    callers, slugs = seeded["callers"], seeded["slugs"]
+
+    def auth(caller):
+        return {"Authorization": f"Bearer {caller['token']}"}
+
+    return [
+        ("catalogue page of 100, anonymous, warm", 3.7, [(p, {}) for p in PAGES]),
+        ("catalogue page of 100, anonymous, cold", 3.7, [(p + "&cold={n}", {}) for p in PAGES]),
+        (
+            "catalogue page of 100, signed in, warm",
+            3.7,
+            [(p, auth(c)) for p in PAGES for c in callers],
+        ),
+        (
+            "catalogue page of 100, signed in, cold",
+            3.7,
+            [(p + "&cold={n}", auth(c)) for p in PAGES[:3] for c in callers],
+        ),
+        (
+            "course detail, anonymous, warm",
+            1.7,
+            [(f"/api/courses/courses/{s}/", {}) for s in slugs],
+        ),
+        (
+            "course detail, signed in (enrolled), warm",
+            1.7,
+            [(f"/api/courses/courses/{c['course']}/", auth(c)) for c in callers],
+        ),
+        (
+            "categories, signed in",
+            1.7,
+            [("/api/courses/categories/", auth(c)) for c in callers],
+        ),
+        (
+            "lesson detail, signed in (OTP stubbed)",
+            1.5,
+            [(f"/api/courses/lessons/{c['lesson']}/", auth(c)) for c in callers],
+        ),
+        ("users/me, signed in", 3.9, [("/api/auth/users/me/", auth(c)) for c in callers]),
+    ]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="per route")
+    parser.add_argument(
+        "--baseline",
+        default="b83dc14",
+        help="git revision also served and measured, in its own database ('none': skip)",
+    )
     args = parser.parse_args()
+    baseline = None if args.baseline == "none" else args.baseline
 
     import psycopg2
 
     server_url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/")
-    name = f"bench_cache_{os.getpid()}"
-    admin = psycopg2.connect(server_url.rstrip("/") + "/postgres")
+    server_url = server_url.rstrip("/")
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_cache')}_{os.getpid()}"
+    databases = [name, f"{name}_baseline"] if baseline else [name]
+    admin = psycopg2.connect(server_url + "/postgres")
     admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    for database in databases:
+        admin.cursor().execute(f'CREATE DATABASE "{database}"')
 
     stub = ThreadingHTTPServer(("127.0.0.1", free_port()), VdoCipherStub)
     threading.Thread(target=stub.serve_forever, daemon=True).start()
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
     env = {
         **os.environ,
-        "DATABASE_URL": server_url.rstrip("/") + "/" + name,
+        "DATABASE_URL": f"{server_url}/{name}",
         "REDIS_URL": redis_url,
         "DJANGO_DEBUG": "False",
         "DJANGO_SECRET_KEY": secrets.token_hex(32),
@@ -334,19 +422,12 @@ def main() -> None:
         "VIDEO_SERVICE_SECRET_KEY": "bench-stub",
     }
     servers = []
+    worktree = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / "tree" if baseline else None
     try:
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-        )
         # No collectstatic: the routes measured serve no static file, and collecting into
         # the repo's STATIC_ROOT would make every test client's WhiteNoise scan it.
         started = time.monotonic()
-        seeded = json.loads(
-            subprocess.run(
-                [PYTHON, __file__, "--seed"], cwd=ROOT, env=env, check=True,
-                stdout=subprocess.PIPE, text=True,
-            ).stdout.strip().splitlines()[-1]
-        )  # fmt: skip
+        seeded = migrate_and_seed(ROOT, env)
         print(
             f"seeded {COURSES} courses x {PARTS} parts x {LESSONS} lessons, {USERS} users, "
             f"{ENROLLMENTS} enrollments in {time.monotonic() - started:.0f}s"
@@ -358,92 +439,95 @@ def main() -> None:
         )
         wait_until_up(app_port, "/api/core/health/live/")
         wait_until_up(floor_port, "/floor/?bytes=10")
+        baseline_routes = {}
+        if baseline:
+            # The baseline's own checkout, database and gunicorn; same secret key, stub,
+            # Redis and throttles. Its seed makes other ids, so its routes use its callers.
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
+                 str(worktree), baseline],
+                check=True,
+            )  # fmt: skip
+            baseline_env = {**env, "DATABASE_URL": f"{server_url}/{databases[1]}"}
+            baseline_env.pop("DJANGO_SETTINGS_MODULE", None)
+            started = time.monotonic()
+            baseline_routes = {
+                label: requests
+                for label, _, requests in app_routes(migrate_and_seed(worktree, baseline_env))
+            }
+            baseline_port = free_port()
+            servers.append(gunicorn(baseline_env, baseline_port, root=worktree))
+            wait_until_up(baseline_port, PAGES[0])
+            print(
+                f"seeded {baseline}'s database the same way in "
+                f"{time.monotonic() - started:.0f}s; its page of 100: "
+                f"{len(get(baseline_port, PAGES[0])[1])} bytes"
+            )
 
-        callers = seeded["callers"]
-        slugs = seeded["slugs"]
-
-        def auth(caller):
-            return {"Authorization": f"Bearer {caller['token']}"}
-
-        page = "/api/courses/courses/?page={p}&page_size=100"
-        pages = [page.format(p=p) for p in range(1, 11)]
-        page_bytes = len(get(app_port, pages[0])[1])
-        detail_bytes = len(get(app_port, f"/api/courses/courses/{slugs[0]}/")[1])
-        routes = [
-            ("floor, catalogue-page bytes", floor_port, [(f"/floor/?bytes={page_bytes}", {})]),
-            ("floor, course-detail bytes", floor_port, [(f"/floor/?bytes={detail_bytes}", {})]),
-            ("catalogue page of 100, anonymous, warm", app_port, [(p, {}) for p in pages]),
-            (
-                "catalogue page of 100, anonymous, cold",
-                app_port,
-                [(p + "&cold={n}", {}) for p in pages],
-            ),
-            (
-                "catalogue page of 100, signed in, warm",
-                app_port,
-                [(p, auth(c)) for p in pages for c in callers],
-            ),
-            (
-                "catalogue page of 100, signed in, cold",
-                app_port,
-                [(p + "&cold={n}", auth(c)) for p in pages[:3] for c in callers],
-            ),
-            (
-                "course detail, anonymous, warm",
-                app_port,
-                [(f"/api/courses/courses/{s}/", {}) for s in slugs],
-            ),
-            (
-                "course detail, signed in (enrolled), warm",
-                app_port,
-                [(f"/api/courses/courses/{c['course']}/", auth(c)) for c in callers],
-            ),
-            (
-                "categories, signed in",
-                app_port,
-                [("/api/courses/categories/", auth(c)) for c in callers],
-            ),
-            (
-                "lesson detail, signed in (OTP stubbed)",
-                app_port,
-                [(f"/api/courses/lessons/{c['lesson']}/", auth(c)) for c in callers],
-            ),
-            ("users/me, signed in", app_port, [("/api/auth/users/me/", auth(c)) for c in callers]),
+        page_bytes = len(get(app_port, PAGES[0])[1])
+        detail_bytes = len(get(app_port, f"/api/courses/courses/{seeded['slugs'][0]}/")[1])
+        floor_routes = [
+            ("floor, catalogue-page bytes", [(f"/floor/?bytes={page_bytes}", {})]),
+            ("floor, course-detail bytes", [(f"/floor/?bytes={detail_bytes}", {})]),
         ]
         # Warm the cache: every anonymous page and detail once.
-        for path in pages + [f"/api/courses/courses/{s}/" for s in slugs]:
+        for path in PAGES + [f"/api/courses/courses/{s}/" for s in seeded["slugs"]]:
             get(app_port, path)
         print(
             f"16 clients (4 processes x 4 threads) for {args.seconds:.0f}s per route; gunicorn "
             f"2 sync workers; PostgreSQL; Redis {redis_url.rsplit('/', 1)[-1]} (db)"
         )
         print(f"page of 100: {page_bytes} bytes; course detail: {detail_bytes} bytes")
-        print(f"{'route':45} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>7} {'err':>5}")
+        if baseline:
+            print(
+                f"{baseline}: its req/s, measured right after ours; x original: x {baseline} "
+                f"times issue #13's ratio of b83dc14 to the original backend"
+            )
+        print(
+            f"{'route':45} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>7} {'err':>5}"
+            + (f" {baseline:>9} {'x ' + baseline:>10} {'x original':>10}" if baseline else "")
+        )
         floors = {}
-        for label, port, requests in routes:
-            result = drive(port, requests, args.seconds)
-            if label.startswith("floor"):
-                floors[label] = result["rps"]
-                ratio = ""
-            else:
-                key = "detail" if "detail" in label and "lesson" not in label else "page"
-                floor = floors[
-                    "floor, course-detail bytes"
-                    if key == "detail"
-                    else "floor, catalogue-page bytes"
-                ]
-                ratio = f"{100 * result['rps'] / floor:6.1f}%"
+        for label, requests in floor_routes:
+            result = drive(floor_port, requests, args.seconds)
+            floors[label] = result["rps"]
             print(
                 f"{label:45} {result['rps']:8.1f} {result['p50']:8.1f} {result['p99']:8.1f} "
-                f"{ratio:>7} {result['errors']:5d}"
+                f"{'':>7} {result['errors']:5d}"
             )
+        for label, factor, requests in app_routes(seeded):
+            result = drive(app_port, requests, args.seconds)
+            is_detail = "detail" in label and "lesson" not in label
+            floor = floors[
+                "floor, course-detail bytes" if is_detail else "floor, catalogue-page bytes"
+            ]
+            line = (
+                f"{label:45} {result['rps']:8.1f} {result['p50']:8.1f} {result['p99']:8.1f} "
+                f"{100 * result['rps'] / floor:6.1f}% {result['errors']:5d}"
+            )
+            if baseline:
+                base = drive(baseline_port, baseline_routes[label], args.seconds)
+                if base["errors"]:
+                    line += f" {base['rps']:9.1f} {str(base['errors']) + ' err':>10}"
+                else:
+                    times = result["rps"] / base["rps"]
+                    line += f" {base['rps']:9.1f} {times:9.2f}x {times * factor:9.1f}x"
+            print(line)
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
         stub.shutdown()
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if worktree:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)],
+                stderr=subprocess.DEVNULL,
+            )
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"])
+            shutil.rmtree(worktree.parent, ignore_errors=True)
+        for database in databases:
+            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.close()
 
 
