@@ -59,27 +59,37 @@ def _actively_enrolled(user, course_ref: str = "pk") -> Exists:
     )
 
 
-def courses_visible_to(user) -> QuerySet[Course]:
-    """Published courses, plus the drafts the caller tutors (as a course tutor: role
-    tutor) or is actively enrolled in; every course for admins. One query, whatever the
-    number of courses: the draft rule is two `EXISTS` subqueries."""
-    courses = Course.objects.all()
+def visible_course(user, path: str = "") -> Q:
+    """Who sees which course, as a filter on the course at `path` from the filtered model
+    ("" on a course, "course" on a part or review, "part__course" on a lesson,
+    "lesson__part__course" on a comment): published courses, plus the drafts the caller
+    tutors (as a course tutor: role tutor) or is actively enrolled in; every course for
+    admins. A condition on each row's own course (two correlated `EXISTS` for drafts),
+    never `IN (every visible course)`: PostgreSQL built that set over the whole
+    catalogue for a single lesson (2.5 ms at 1,000 courses, growing with the catalogue)."""
+    prefix = f"{path}__" if path else ""
+    published = Q(**{f"{prefix}is_published": True})
     if user is None or not user.is_authenticated:
-        return courses.filter(is_published=True)
+        return published
     if user.is_admin:
-        return courses
-    visible = Q(is_published=True) | _actively_enrolled(user)
+        return Q()
+    course_ref = f"{path}_id" if path else "pk"
+    visible = published | _actively_enrolled(user, course_ref)
     if user_has_tutor_role(user):
-        visible |= _tutors_course(user)
-    return courses.filter(visible)
+        visible |= _tutors_course(user, course_ref)
+    return visible
+
+
+def courses_visible_to(user) -> QuerySet[Course]:
+    return Course.objects.filter(visible_course(user))
 
 
 def course_parts_visible_to(user) -> QuerySet[CoursePart]:
-    return CoursePart.objects.filter(course__in=courses_visible_to(user))
+    return CoursePart.objects.filter(visible_course(user, "course"))
 
 
 def lessons_visible_to(user) -> QuerySet[Lesson]:
-    return Lesson.objects.filter(part__course__in=courses_visible_to(user))
+    return Lesson.objects.filter(visible_course(user, "part__course"))
 
 
 def user_tutors_course(user, course: Course) -> bool:
@@ -208,13 +218,17 @@ def course_parts_for(*, user) -> QuerySet[CoursePart]:
 
 
 def lessons_for(*, user) -> QuerySet[Lesson]:
-    """Lessons the caller may see, with completion and the course (for permissions)."""
-    return (
+    """Lessons the caller may see, with completion and the course (for permissions).
+    The course's tutors are prefetched for callers with the tutor role only: whether
+    anyone else is a course tutor is known without them (`user_tutors_course`)."""
+    lessons = (
         lessons_with_completion(user)
-        .filter(part__course__in=courses_visible_to(user))
+        .filter(visible_course(user, "part__course"))
         .select_related("part__course")
-        .prefetch_related(_course_tutors_prefetch())
     )
+    if user_has_tutor_role(user):
+        lessons = lessons.prefetch_related(_course_tutors_prefetch())
+    return lessons
 
 
 def _course_tutors_prefetch() -> Prefetch:

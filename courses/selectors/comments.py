@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from courses.models import Comment, Lesson
-from courses.selectors.catalogue import lessons_visible_to
+from courses.selectors.catalogue import lessons_visible_to, visible_course
 
 
 def _is_staff_viewer(user) -> bool:
@@ -27,7 +27,7 @@ def comments_visible_to(user) -> QuerySet[Comment]:
         replies = replies.filter(is_hidden=False)
     replies_count = replies.order_by().values("parent").annotate(n=Count("pk")).values("n")[:1]
     comments = (
-        Comment.objects.filter(lesson__in=lessons_visible_to(user))
+        Comment.objects.filter(visible_course(user, "lesson__part__course"))
         .select_related("author")
         .annotate(
             replies_count=Coalesce(Subquery(replies_count, output_field=IntegerField()), Value(0))

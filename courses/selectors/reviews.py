@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course, Review
-from courses.selectors.catalogue import courses_visible_to
+from courses.selectors.catalogue import courses_visible_to, visible_course
 
 
 def _is_admin(user) -> bool:
@@ -22,7 +22,7 @@ def _is_admin(user) -> bool:
 
 def reviews_visible_to(user) -> QuerySet[Review]:
     """Reviews the caller may read, author and reply author joined (one query a page)."""
-    reviews = Review.objects.filter(course__in=courses_visible_to(user)).select_related(
+    reviews = Review.objects.filter(visible_course(user, "course")).select_related(
         "author", "reply_author"
     )
     if not _is_admin(user):
