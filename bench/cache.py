@@ -164,6 +164,12 @@ def seed() -> None:
         course.students_count = counts.get(course.pk, 0)
     Course.objects.bulk_update(courses, ["students_count"], batch_size=1000)
     try:
+        from courses.services.catalogue import course_lesson_numbers_refresh
+    except ImportError:  # a baseline from before courses stored their lesson numbers
+        pass
+    else:
+        course_lesson_numbers_refresh(course_ids=[c.pk for c in courses])
+    try:
         from core.cache import catalogue_changed
     except ImportError:  # a baseline from before the catalogue cache (b83dc14)
         pass

@@ -18,16 +18,12 @@ from django.db.models import (
     BooleanField,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 
 from courses.models import (
     Category,
@@ -108,30 +104,9 @@ def user_tutors_course(user, course: Course) -> bool:
 # --- Catalogue reads ------------------------------------------------------------------
 #
 # The list and detail routes run a fixed number of queries whatever the page size or the
-# number of tutors, parts and lessons: per-course numbers come from correlated subqueries
-# (no JOIN fan-out, no per-row query) and nested objects from prefetches.
-
-
-def _lessons_count_subquery() -> Coalesce:
-    counts = (
-        Lesson.objects.filter(part__course_id=OuterRef("pk"))
-        .order_by()
-        .values("part__course_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
-def _total_duration_subquery() -> Coalesce:
-    totals = (
-        Lesson.objects.filter(part__course_id=OuterRef("pk"))
-        .order_by()
-        .values("part__course_id")
-        .annotate(total=Sum("duration"))
-        .values("total")
-    )
-    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
+# number of tutors, parts and lessons: per-course numbers are columns of the course
+# (lessons counted on every lesson write), the caller's enrollment a correlated subquery
+# (no JOIN fan-out, no per-row query) and nested objects come from prefetches.
 
 
 def _is_enrolled_expression(user):
@@ -143,11 +118,7 @@ def _is_enrolled_expression(user):
 
 
 def _annotate_course_numbers(courses: QuerySet[Course], user) -> QuerySet[Course]:
-    return courses.select_related("category").annotate(
-        lessons_count=_lessons_count_subquery(),
-        total_duration=_total_duration_subquery(),
-        is_enrolled=_is_enrolled_expression(user),
-    )
+    return courses.select_related("category").annotate(is_enrolled=_is_enrolled_expression(user))
 
 
 def _tutors_prefetch() -> Prefetch:
@@ -155,9 +126,9 @@ def _tutors_prefetch() -> Prefetch:
 
 
 def courses_for_summary(*, courses: QuerySet[Course], user) -> QuerySet[Course]:
-    """`courses` ready for `CourseSummarySerializer` in a fixed number of queries:
-    `lessons_count`, `total_duration` and the caller's `is_enrolled` annotated, category
-    joined, tutors and parts prefetched. For any route that lists course summaries."""
+    """`courses` ready for `CourseSummarySerializer` in a fixed number of queries: the
+    caller's `is_enrolled` annotated, category joined, tutors and parts prefetched. For
+    any route that lists course summaries."""
     return _annotate_course_numbers(courses, user).prefetch_related(
         _tutors_prefetch(),
         Prefetch("parts", queryset=CoursePart.objects.order_by("order", "created_at")),

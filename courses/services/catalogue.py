@@ -20,7 +20,8 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Model, ProtectedError
+from django.db.models import Count, Model, OuterRef, ProtectedError, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from slugify import slugify
 
@@ -361,3 +362,31 @@ def lesson_update(*, lesson: Lesson, data: dict) -> Lesson:
 @transaction.atomic
 def lesson_delete(*, lesson: Lesson) -> None:
     lesson.delete()
+
+
+@transaction.atomic
+def course_lesson_numbers_refresh(*, course_ids) -> None:
+    """Recount `lessons_count` and `total_duration` of these courses from their lessons.
+
+    A recount, not an increment, so it is right whatever came before; under the
+    courses' row locks (taken in id order), so two transactions adding lessons to one
+    course cannot each count without the other's: the second waits for the first to
+    commit, and its count, a new statement under READ COMMITTED, sees that lesson.
+    Called for every lesson write by courses/signals.py, and by hand after the queryset
+    writes that send no signal."""
+    ids = list(
+        Course.objects.select_for_update()
+        .filter(pk__in={pk for pk in course_ids if pk is not None})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    lessons = Lesson.objects.filter(part__course_id=OuterRef("pk")).order_by()
+    per_course = lessons.values("part__course_id")
+    Course.objects.filter(pk__in=ids).update(
+        lessons_count=Coalesce(Subquery(per_course.annotate(n=Count("pk")).values("n")), 0),
+        total_duration=Coalesce(
+            Subquery(per_course.annotate(seconds=Sum("duration")).values("seconds")), 0
+        ),
+    )

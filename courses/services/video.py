@@ -33,6 +33,7 @@ from courses.integrations import VdoCipherClient, VideoServiceError, VideoServic
 from courses.models import Lesson, VideoUpload
 from courses.selectors.catalogue import user_has_tutor_role, user_tutors_course
 from courses.selectors.video import user_may_watch
+from courses.services.catalogue import course_lesson_numbers_refresh
 
 # The logger keeps the name it had before this module moved: log filters rely on it.
 logger = logging.getLogger("courses.video")
@@ -207,11 +208,17 @@ def video_durations_sync(
         if not seconds:
             result.skipped += 1
             continue
-        changed = Lesson.objects.filter(pk=lesson_id, duration=0).update(
-            duration=seconds, updated_at=timezone.now()
-        )
-        if changed:
-            catalogue_changed()  # .update() sends no signal; `total_duration` moved
+        with transaction.atomic():
+            changed = Lesson.objects.filter(pk=lesson_id, duration=0).update(
+                duration=seconds, updated_at=timezone.now()
+            )
+            if changed:  # .update() sends no signal: `total_duration` moved
+                course_lesson_numbers_refresh(
+                    course_ids=Lesson.objects.filter(pk=lesson_id).values_list(
+                        "part__course_id", flat=True
+                    )
+                )
+                catalogue_changed()
         result.updated += changed
     logger.info("video.duration_sync.done", extra=vars(result))
     return result

@@ -7,12 +7,12 @@ two more queries for the page's tutors and parts (only the columns printed), med
 built once per file name. A test pins it to the serializer's output, field for field.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.money import format_amount
 from courses.api.serializers.fields import format_duration
-from courses.models import Course, CoursePart, Lesson
+from courses.models import Course, CoursePart
 from users.models import User
 
 # The columns a summary prints, as `values()` names (annotations included).
@@ -31,6 +31,8 @@ SUMMARY_COLUMNS = (
     "students_count",
     "rating",
     "reviews_count",
+    "lessons_count",
+    "total_duration",
     "created_at",
     "updated_at",
     "published_at",
@@ -85,38 +87,19 @@ def _tutors_by_course(course_ids: list) -> dict:
     return tutors
 
 
-def _per_part(aggregate):
-    """A correlated subquery over the part's lessons: an index lookup per part of the
-    page, where a JOIN + GROUP BY made PostgreSQL hash the whole lesson table."""
-    lessons = (
-        Lesson.objects.filter(part_id=OuterRef("pk"))
-        .order_by()
-        .values("part_id")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-    return Subquery(lessons, output_field=IntegerField())
-
-
-def _parts_by_course(course_ids: list) -> tuple[dict, dict]:
-    """The page's parts, and per course its lessons' count and total duration, in one
-    query (grouped by part: the page's courses only, never the whole catalogue)."""
+def _parts_by_course(course_ids: list) -> dict:
+    """The page's parts (their lessons' numbers are columns of the course)."""
     rows = (
         CoursePart.objects.filter(course_id__in=course_ids)
         .order_by("order", "created_at")
-        .annotate(lessons_n=_per_part(Count("pk")), lessons_seconds=_per_part(Sum("duration")))
-        .values_list("course_id", "id", "slug", "title", "order", "lessons_n", "lessons_seconds")
+        .values_list("course_id", "id", "slug", "title", "order")
     )
     parts: dict = {}
-    numbers: dict = {}
-    for course_id, part_id, slug, title, order, count, seconds in rows:
+    for course_id, part_id, slug, title, order in rows:
         parts.setdefault(course_id, []).append(
             {"id": str(part_id), "slug": slug, "title": title, "order": order}
         )
-        total = numbers.setdefault(course_id, [0, 0])
-        total[0] += count or 0
-        total[1] += seconds or 0
-    return parts, numbers
+    return parts
 
 
 def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
@@ -125,14 +108,13 @@ def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
     rows = list(rows)
     ids = [row["id"] for row in rows]
     tutors = _tutors_by_course(ids) if ids else {}
-    parts, numbers = _parts_by_course(ids) if ids else ({}, {})
+    parts = _parts_by_course(ids) if ids else {}
     thumbnail_url = _MediaURLs(Course._meta.get_field("thumbnail"), request)
     avatar_url = _MediaURLs(User._meta.get_field("avatar"), request)
     iso = _iso_datetimes()
     summaries = []
     for row in rows:
         rating = row["rating"]
-        lessons_count, total_duration = numbers.get(row["id"], (0, 0))
         summaries.append(
             {
                 "id": str(row["id"]),
@@ -161,8 +143,8 @@ def course_summaries(rows: list[dict] | QuerySet, request) -> list[dict]:
                     for user_id, first_name, last_name, avatar in tutors.get(row["id"], [])
                 ],
                 "parts": parts.get(row["id"], []),
-                "lessons_count": lessons_count,
-                "total_duration": format_duration(total_duration),
+                "lessons_count": row["lessons_count"],
+                "total_duration": format_duration(row["total_duration"]),
                 "students_count": row["students_count"],
                 "rating": None if rating is None else float(rating),
                 "reviews_count": row["reviews_count"],

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from core.cache import catalogue_changed
 from courses.models import Category, Course, CoursePart, Lesson, Review
-from courses.services.catalogue import lesson_slug_base
+from courses.services.catalogue import course_lesson_numbers_refresh, lesson_slug_base
 from courses.services.enrollment import enrollment_grant
 from courses.services.reviews import review_create, review_reply_set
 from users.models import Role, User
@@ -342,4 +342,6 @@ class Command(BaseCommand):
                             )
                         )
                 Lesson.objects.bulk_create(lessons, batch_size=500)
+                # bulk_create sends no signal: count the new courses' lessons here.
+                course_lesson_numbers_refresh(course_ids=[c.pk for c in courses])
         return len(wanted)
