@@ -338,6 +338,38 @@ def drive(port, requests, seconds, processes=4, threads=4) -> dict:
 PAGES = [f"/api/courses/courses/?page={p}&page_size=100" for p in range(1, 11)]
 
 
+# Issue #13's goals per route: a share of the floor ("floor", percent) or a multiple of the
+# original backend ("original", times; needs the baseline); and p99 <= 2 x p50 for all.
+GOALS = {
+    "catalogue page of 100, anonymous, warm": ("floor", 50),
+    "catalogue page of 100, anonymous, cold": ("original", 40),
+    "catalogue page of 100, signed in, warm": ("original", 40),
+    "catalogue page of 100, signed in, cold": ("original", 40),
+    "course detail, anonymous, warm": ("floor", 50),
+    "course detail, signed in (enrolled), warm": ("original", 10),
+    "categories, signed in": ("original", 10),
+    "lesson detail, signed in (OTP stubbed)": ("original", 3),
+}
+
+
+def goal_lines(measured: dict) -> list[str]:
+    """One line per goal of issue #13: the figure measured in this run, met or not."""
+    lines = []
+    for label, (kind, wanted) in GOALS.items():
+        got = measured[label].get(kind)
+        if got is None:
+            lines.append(f"  {label}: x original needs --baseline")
+            continue
+        unit = "% of the floor" if kind == "floor" else "x the original"
+        verdict = "met" if got >= wanted else "NOT met"
+        lines.append(f"  {label}: {got:.1f}{unit} (goal {wanted}{unit}): {verdict}")
+    for label, result in measured.items():
+        ratio = result["p99"] / result["p50"] if result["p50"] else 0.0
+        verdict = "met" if ratio <= 2 else "NOT met"
+        lines.append(f"  {label}: p99 = {ratio:.1f} x p50 (goal <= 2): {verdict}")
+    return lines
+
+
 def app_routes(seeded: dict) -> list[tuple[str, float, list]]:
     """(label, issue #13's ratio of b83dc14 to the original backend, requests) for the
     app's routes, built from one database's seed (its slugs and its callers' tokens)."""
@@ -493,7 +525,7 @@ def main() -> None:
             f"{'route':45} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>7} {'err':>5}"
             + (f" {baseline:>9} {'x ' + baseline:>10} {'x original':>10}" if baseline else "")
         )
-        floors = {}
+        floors, measured = {}, {}
         for label, requests in floor_routes:
             result = drive(floor_port, requests, args.seconds)
             floors[label] = result["rps"]
@@ -511,6 +543,7 @@ def main() -> None:
                 f"{label:45} {result['rps']:8.1f} {result['p50']:8.1f} {result['p99']:8.1f} "
                 f"{100 * result['rps'] / floor:6.1f}% {result['errors']:5d}"
             )
+            measured[label] = {**result, "floor": 100 * result["rps"] / floor}
             if baseline:
                 base = drive(baseline_port, baseline_routes[label], args.seconds)
                 if base["errors"]:
@@ -518,7 +551,10 @@ def main() -> None:
                 else:
                     times = result["rps"] / base["rps"]
                     line += f" {base['rps']:9.1f} {times:9.2f}x {times * factor:9.1f}x"
+                    measured[label]["original"] = times * factor
             print(line)
+        print("issue #13's goals, in this run:")
+        print("\n".join(goal_lines(measured)))
     finally:
         for server in servers:
             server.terminate()
