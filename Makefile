@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=True
 
-.PHONY: run serve worker test lint format check-deploy bench
+.PHONY: run serve worker test lint format check-deploy bench bench-scale
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ check-deploy: $(BIN)/activate
 
 bench: $(BIN)/activate
 	$(BIN)/python bench/cache.py
+
+## Cache-cold catalogue page at 1,000 vs 100,000 courses (issue #13): bench/scale.py
+bench-scale: $(BIN)/activate
+	$(BIN)/python bench/scale.py

@@ -7,7 +7,7 @@ keeps the history.
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.images import UploadedImageField
@@ -63,15 +63,33 @@ class Course(BaseModel):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
+        # One per catalogue ordering. Where many courses share a value (free courses,
+        # courses without students or rating) the index ends with the `id` tie-breaker
+        # (courses.filters.StableOrderingFilter), so a page reads its 100 rows in order
+        # instead of sorting the whole tie group; `rating` keeps unrated courses last
+        # both ways, so each direction has its own.
         indexes = [
-            models.Index(fields=["is_published", "-published_at"], name="course_pub_published_idx"),
-            models.Index(fields=["is_published", "price"], name="course_pub_price_idx"),
+            models.Index(
+                fields=["is_published", "-published_at", "id"], name="course_pub_published_id_idx"
+            ),
+            models.Index(fields=["is_published", "price", "id"], name="course_pub_price_id_idx"),
             models.Index(fields=["is_published", "title"], name="course_pub_title_idx"),
             models.Index(
-                fields=["is_published", "-students_count"], name="course_pub_students_idx"
+                fields=["is_published", "students_count", "id"], name="course_pub_students_id_idx"
             ),
             models.Index(fields=["is_published", "-created_at"], name="course_pub_created_idx"),
-            models.Index(fields=["is_published", "-rating"], name="course_pub_rating_idx"),
+            models.Index(
+                F("is_published"),
+                F("rating").asc(nulls_last=True),
+                F("id"),
+                name="course_pub_rating_asc_idx",
+            ),
+            models.Index(
+                F("is_published"),
+                F("rating").desc(nulls_last=True),
+                F("id"),
+                name="course_pub_rating_desc_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="course_price_not_negative"),

@@ -3,6 +3,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from courses.models import Course, Review
 from courses.tests.factories import CourseFactory, ReviewFactory
@@ -38,6 +39,10 @@ def test_a_courses_reviews_of_one_rating_use_their_index():
 def test_min_rating_by_rating_uses_the_rating_index():
     CourseFactory.create_batch(3)
 
-    plan = Course.objects.filter(is_published=True, rating__gte=4).order_by("-rating").explain()
+    plan = (
+        Course.objects.filter(is_published=True, rating__gte=4)
+        .order_by(F("rating").desc(nulls_last=True), "id")
+        .explain()
+    )
 
-    assert "course_pub_rating_idx" in plan
+    assert "course_pub_rating_desc_idx" in plan
