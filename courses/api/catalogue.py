@@ -28,6 +28,7 @@ from core.limits import BoundedSearchFilter
 from core.parsers import JSONObjectParser
 from core.permissions import IsAdmin
 from courses.api import cache as page_cache
+from courses.api.pagination import CataloguePagination
 from courses.api.serializers.catalogue import (
     CategorySerializer,
     CourseDetailSerializer,
@@ -282,6 +283,7 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         "rating",
     ]
     ordering = ["-published_at"]
+    pagination_class = CataloguePagination
 
     def get_queryset(self):
         if self.action == "list":
@@ -296,6 +298,7 @@ class CourseViewSet(CourseContentPermissionsMixin, viewsets.ModelViewSet):
         if value is None:
             # A miss takes the lean path: plain rows, the summary built without models.
             rows = self.filter_queryset(course_list_rows(*SUMMARY_COLUMNS))
+            self.paginator.generation = key.generation
             with uuids_as_text():
                 summaries = course_summaries(self.paginate_queryset(rows), request)
             data = self.get_paginated_response(summaries).data

@@ -24,7 +24,7 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0004_reviews'),
+        ('courses', '0005_course_lesson_numbers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
