@@ -5,17 +5,18 @@ Issue #13 asks that a catalogue page cost at most 1.5x at 100,000 courses what i
 costs at 1,000. A cached page is bytes from the cache whatever the catalogue's size, so
 this measures the cache-cold page, built from PostgreSQL.
 
-Creates two throwaway databases (`et_scale_<size>_<pid>` on `BENCH_DATABASE_URL`, default
-postgresql://postgres@127.0.0.1:5432/, dropped at the end), migrates them and seeds them
-with set-based SQL: 1,000 and 100,000 published courses (plus 2% drafts), 5 parts x 8
-lessons each, 12 categories, one tutor per 20 courses, ~20 enrollments per course
-(skewed, 5% refunded), a review for ~1 enrollment in 4, then `students_count`, `rating`
-and `reviews_count` from those rows and VACUUM ANALYZE. Then, in one child process per
-database (Django with DEBUG off, no REDIS_URL: the local-memory cache, and a unique
-query parameter per request so every page is a miss), it calls the WSGI application
-for each variant (pages, a category, a search, every ordering the view allows) and
-prints the median and p90 time, the SQL queries and time per request, the ratio
-100k/1k, and EXPLAIN ANALYZE of the slowest query at 100k of each variant over 1.5x.
+Creates two throwaway databases (`et_scale_<size>_<pid>` on `BENCH_DATABASE_URL`,
+default postgresql://postgres@127.0.0.1:5432/, dropped at the end), migrates them and
+seeds them with set-based SQL: 1,000 and 100,000 published courses (plus 2% drafts), 5
+parts x 8 lessons each, 12 categories, one tutor per 20 courses, ~20 enrollments per
+course (skewed, 5% refunded), a review for ~1 enrollment in 4, then the stored numbers
+(`students_count`, `rating`, `reviews_count`, `lessons_count`, `total_duration`) from
+those rows and VACUUM ANALYZE. Then, in one child process per database (Django with
+DEBUG off, no REDIS_URL: the local-memory cache, and a unique query parameter per
+request so every page is a miss), it calls the WSGI application for each variant (pages,
+a category, a search, every ordering the view allows) and prints the median and p90
+time, the SQL queries and time per request, the ratio 100k/1k, and EXPLAIN ANALYZE of
+the slowest query at 100k of each variant over 1.5x.
 Not a test: the figures depend on the machine.
 """
 
@@ -143,6 +144,12 @@ UPDATE courses_course c SET rating = round(r.mean, 1), reviews_count = r.n
 FROM (SELECT course_id, avg(rating) AS mean, count(*) AS n FROM courses_review
       WHERE NOT is_hidden GROUP BY course_id) r
 WHERE c.id = r.course_id;
+
+UPDATE courses_course c SET lessons_count = l.n, total_duration = l.seconds
+FROM (SELECT p.course_id, count(*) AS n, sum(l.duration) AS seconds
+      FROM courses_lesson l JOIN courses_coursepart p ON p.id = l.part_id
+      GROUP BY p.course_id) l
+WHERE c.id = l.course_id;
 """
 
 
