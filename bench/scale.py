@@ -91,14 +91,14 @@ FROM generate_series(0, %(students)s - 1) s;
 -- Course i was published i minutes ago; the last 2%% are drafts.
 INSERT INTO courses_course (id, created_at, updated_at, title, slug, description, thumbnail,
     price, currency, is_published, published_at, students_count, category_id, rating,
-    reviews_count)
+    reviews_count, lessons_count, total_duration)
 SELECT md5('course' || i)::uuid, now() - i * interval '1 minute' - interval '1 day', now(),
     initcap(topic) || ' ' || (i * 7919) %% 1000 || ': course ' || i, 'course-' || i,
     'Learn ' || topic || ' from scratch, step by step, with exercises. ' || repeat('Text. ', 20),
     'thumbnails/bench' || i %% 6 || '.png',
     CASE WHEN i %% 5 = 0 THEN 0 ELSE 10 + i %% 90 END, 'usd', i < %(courses)s,
     CASE WHEN i < %(courses)s THEN now() - i * interval '1 minute' END, 0,
-    md5('category' || i %% 12)::uuid, NULL, 0
+    md5('category' || i %% 12)::uuid, NULL, 0, 0, 0
 FROM generate_series(0, %(courses)s + %(courses)s / 50 - 1) i,
     LATERAL (SELECT (%(topics)s::text[])[1 + (i * 7) %% %(topic_count)s] AS topic) t;
 
