@@ -416,4 +416,9 @@ CELERY_BEAT_SCHEDULE = {
     "orders-expire": {"task": "payments.tasks.orders_expire", "schedule": 900.0},
     # Lessons with a video and an unknown duration get VdoCipher's length.
     "video-durations-sync": {"task": "courses.tasks.video_durations_sync", "schedule": 3600.0},
+    # Stored lesson numbers (kept on every lesson write) checked against the lessons.
+    "course-lesson-numbers": {
+        "task": "courses.tasks.course_lesson_numbers_recount",
+        "schedule": 86400.0,
+    },
 }

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Model, OuterRef, ProtectedError, Subquery, Sum
+from django.db.models import Count, F, Model, OuterRef, ProtectedError, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from slugify import slugify
@@ -365,15 +365,16 @@ def lesson_delete(*, lesson: Lesson) -> None:
 
 
 @transaction.atomic
-def course_lesson_numbers_refresh(*, course_ids) -> None:
-    """Recount `lessons_count` and `total_duration` of these courses from their lessons.
+def course_lesson_numbers_refresh(*, course_ids) -> int:
+    """Recount `lessons_count` and `total_duration` of these courses from their lessons;
+    returns how many courses' numbers changed.
 
     A recount, not an increment, so it is right whatever came before; under the
     courses' row locks (taken in id order), so two transactions adding lessons to one
     course cannot each count without the other's: the second waits for the first to
     commit, and its count, a new statement under READ COMMITTED, sees that lesson.
-    Called for every lesson write by courses/signals.py, and by hand after the queryset
-    writes that send no signal."""
+    Called for every lesson write by courses/signals.py, by hand after the queryset
+    writes that send no signal, and daily for the whole catalogue (`tasks.py`)."""
     ids = list(
         Course.objects.select_for_update()
         .filter(pk__in={pk for pk in course_ids if pk is not None})
@@ -381,12 +382,30 @@ def course_lesson_numbers_refresh(*, course_ids) -> None:
         .values_list("pk", flat=True)
     )
     if not ids:
-        return
-    lessons = Lesson.objects.filter(part__course_id=OuterRef("pk")).order_by()
-    per_course = lessons.values("part__course_id")
-    Course.objects.filter(pk__in=ids).update(
-        lessons_count=Coalesce(Subquery(per_course.annotate(n=Count("pk")).values("n")), 0),
-        total_duration=Coalesce(
-            Subquery(per_course.annotate(seconds=Sum("duration")).values("seconds")), 0
-        ),
+        return 0
+    per_course = Lesson.objects.filter(part__course_id=OuterRef("pk")).order_by()
+    per_course = per_course.values("part__course_id")
+    counted = Coalesce(Subquery(per_course.annotate(n=Count("pk")).values("n")), 0)
+    seconds = Coalesce(Subquery(per_course.annotate(s=Sum("duration")).values("s")), 0)
+    return (
+        Course.objects.filter(pk__in=ids)
+        .annotate(counted=counted, seconds=seconds)
+        .exclude(lessons_count=F("counted"), total_duration=F("seconds"))
+        .update(lessons_count=counted, total_duration=seconds)
     )
+
+
+def course_lesson_numbers_recount_all(*, batch: int = 500) -> int:
+    """Recount every course, `batch` courses per short transaction (never the whole
+    catalogue locked at once); returns how many were wrong, and bumps the catalogue
+    generation if any was. Lesson writes keep the numbers right; this repairs what a
+    write outside a transaction could leave (a shell killed between its save and the
+    recount)."""
+    ids = list(Course.objects.order_by("pk").values_list("pk", flat=True))
+    changed = sum(
+        course_lesson_numbers_refresh(course_ids=ids[start : start + batch])
+        for start in range(0, len(ids), batch)
+    )
+    if changed:
+        catalogue_changed()
+    return changed

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 
+from core.cache import catalogue_generation
 from core.tests.concurrency import race
 from courses.models import Course, CoursePart, Lesson
 from courses.services.catalogue import (
@@ -21,6 +22,7 @@ from courses.services.catalogue import (
     lesson_update,
 )
 from courses.services.video import video_durations_sync
+from courses.tasks import course_lesson_numbers_recount
 from courses.tests.factories import CourseFactory, CoursePartFactory, LessonFactory
 from courses.tests.vdocipher_double import vdocipher_mock, video_url
 
@@ -132,6 +134,21 @@ def test_a_recount_repairs_drift():
     course_lesson_numbers_refresh(course_ids=[lesson.part.course_id])
 
     assert numbers(lesson.part.course) == (1, 7)
+
+
+def test_the_daily_recount_repairs_only_what_is_wrong_and_says_so(caplog):
+    right, wrong = LessonFactory(duration=3), LessonFactory(duration=4)
+    Course.objects.filter(pk=wrong.part.course_id).update(lessons_count=0, total_duration=0)
+    before = catalogue_generation()
+
+    result = course_lesson_numbers_recount.delay().get()
+
+    assert result == {"repaired": 1}
+    assert numbers(wrong.part.course) == (1, 4)
+    assert numbers(right.part.course) == (1, 3)
+    assert catalogue_generation() != before
+    assert "courses.lesson_numbers.repaired" in caplog.messages
+    assert course_lesson_numbers_recount.delay().get() == {"repaired": 0}
 
 
 def test_every_queryset_write_of_lessons_recounts():
