@@ -5,11 +5,12 @@ catalogue generation (courses/api/cache.py): it is counted once per filter set a
 generation instead of once per page, and any write still recounts it on the next read. At
 100,000 published courses that COUNT was ~40 ms, most of a cache-cold page.
 
-A page after the first is read by id: the offset walks only the ids in the page's order
-(an index-only scan of the ordering's index), then the page's rows are read by primary
+A deep page (past the first `WINDOW_FROM` rows) is read by id: the offset walks only the
+ids in the page's order (the ordering's index), then the page's rows are read by primary
 key. With a plain OFFSET, PostgreSQL read every row it skipped: ~160 ms for the last page
 of 100,000 courses, ~20 ms this way (still linear: constant cost would need cursor
-pagination, which the contract does not have).
+pagination, which the contract does not have). Near the start a plain OFFSET is cheaper
+(one query plan instead of two: ~1 ms against ~2.5 ms for page 2 of 1,000 courses).
 """
 
 import hashlib
@@ -20,6 +21,8 @@ from django.core.paginator import Paginator
 
 from core.cache import cache_ttl_seconds
 from core.pagination import PageNumberPagination
+
+WINDOW_FROM = 1000
 
 
 class CataloguePaginator(Paginator):
@@ -54,7 +57,7 @@ class CataloguePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if bottom == 0 or rows.query.distinct:
+        if bottom < WINDOW_FROM or rows.query.distinct:
             return self._get_page(rows[bottom:top], number, self)
         # The same columns and order, over the window's ids only (the filters, a search's
         # included, are not evaluated twice).

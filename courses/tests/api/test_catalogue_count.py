@@ -2,11 +2,14 @@
 (courses/api/pagination.py): counted once for all the pages of a filter set, recounted
 after any write, never shared between filter sets."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for
+from courses.api import pagination
 from courses.tests.factories import CategoryFactory, CourseFactory, DraftCourseFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +92,8 @@ def test_without_the_cache_every_page_counts(catalogue, settings):
         "&is_free=true&ordering=-created_at",
     ],
 )
-def test_pages_read_by_id_are_the_pages_an_offset_reads(query):
+def test_pages_read_by_id_are_the_pages_an_offset_reads(query, monkeypatch):
+    monkeypatch.setattr(pagination, "WINDOW_FROM", 1)  # every page after the first by id
     maths = CategoryFactory(slug="maths")
     for i in range(7):
         CourseFactory(category=maths if i % 3 else None, price=i % 2, students_count=i % 3)
@@ -103,5 +107,9 @@ def test_pages_read_by_id_are_the_pages_an_offset_reads(query):
         for course in anon.get(f"{LIST}?page_size=3&page={page}{query}").json()["results"]
     ]
 
+    with CaptureQueriesContext(connection) as queries:
+        anon.get(f"{LIST}?page_size=3&page=2{query}&uncached=1")
+
     assert len(whole) > 3
     assert paged == whole
+    assert any(re.search(r'"id" IN \(SELECT \w+\."id" AS "pk"', q["sql"]) for q in queries)
