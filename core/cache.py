@@ -128,6 +128,17 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
         pipe.incr(key)
         return pipe.execute()[1]
 
+    def count_in_window_and_get_many(self, key, seconds: int, keys: list) -> tuple[int, dict]:
+        """`count_in_window` and `get_many(keys)` in the same round trip."""
+        pipe = self.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=seconds, nx=True)
+        pipe.incr(key)
+        pipe.mget(keys)
+        _, count, values = pipe.execute()
+        return count, {
+            k: self._serializer.loads(v) for k, v in zip(keys, values, strict=True) if v is not None
+        }
+
 
 class _CountingRedisCache(RedisCache):
     """Django's RedisCache with one client per pool and a one-round-trip counter."""
@@ -139,6 +150,13 @@ class _CountingRedisCache(RedisCache):
     def count_in_window(self, key, seconds):
         key = self.make_and_validate_key(key)
         return self._cache.count_in_window(key, seconds)
+
+    def count_in_window_and_get_many(self, key, seconds, keys):
+        made = {self.make_and_validate_key(k): k for k in keys}
+        count, found = self._cache.count_in_window_and_get_many(
+            self.make_and_validate_key(key), seconds, list(made)
+        )
+        return count, {made[k]: value for k, value in found.items()}
 
 
 class TolerantRedisCache(_CountingRedisCache):
@@ -154,6 +172,7 @@ class TolerantRedisCache(_CountingRedisCache):
     incr = _tolerant("incr", _incr_default)
     clear = _tolerant("clear", False)
     count_in_window = _tolerant("count_in_window", None)
+    count_in_window_and_get_many = _tolerant("count_in_window_and_get_many", (None, {}))
 
 
 def count_in_window(key: str, seconds: int) -> int | None:
@@ -169,6 +188,15 @@ def count_in_window(key: str, seconds: int) -> int | None:
         return backend.incr(key)
     except ValueError:  # expired between the two calls
         return None
+
+
+def count_in_window_and_get_many(key: str, seconds: int, keys: list) -> tuple[int | None, dict]:
+    """`count_in_window(key, seconds)` and `cache.get_many(keys)`: one Redis round trip
+    for both (a cached page and the caller's rate); two calls with another backend."""
+    backend = caches["default"]
+    if isinstance(backend, TolerantRedisCache):
+        return backend.count_in_window_and_get_many(key, seconds, keys)
+    return count_in_window(key, seconds), backend.get_many(keys)
 
 
 # --- The catalogue generation -----------------------------------------------------------

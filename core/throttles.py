@@ -29,12 +29,20 @@ class WindowRateThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
-        if key is None:
-            return True
+        return key is None or self.counts_within_rate(key)
+
+    def counts_within_rate(self, key: str) -> bool:
+        """Count one request for `key` in the current window; whether it is within."""
+        return self.within_rate(count_in_window(*self.window_counter(key)))
+
+    def window_counter(self, key: str) -> tuple[str, int]:
+        """The counter of `key`'s current window, and its lifetime."""
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
-        count = count_in_window(f"{key}:{window}", self.duration)
+        return f"{key}:{window}", self.duration
+
+    def within_rate(self, count: int | None) -> bool:
         return count is None or count <= self.num_requests
 
     def wait(self):
@@ -47,6 +55,9 @@ class AnonRateThrottle(WindowRateThrottle):
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             return None
+        return self.anonymous_key(request)
+
+    def anonymous_key(self, request) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 

@@ -94,6 +94,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous cache hits on the catalogue, answered before URL resolution and DRF with
+    # the headers DRF gives them (courses/api/fastpath.py); after everything that adds
+    # headers, so both ways get the same.
+    "courses.api.fastpath.CatalogueHitMiddleware",
     # Last, as axes asks: turns a refused admin login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]

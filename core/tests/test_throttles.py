@@ -3,7 +3,8 @@
 import pytest
 from django.core.cache import cache
 
-from core.cache import count_in_window
+from conftest import client_for
+from core.cache import count_in_window, count_in_window_and_get_many
 from core.throttles import WindowRateThrottle
 from users.tests.factories import UserFactory
 
@@ -60,12 +61,23 @@ def test_a_redis_counter_expires_with_its_window_in_one_round_trip(redis_cache):
     assert 0 < client.ttl(key) <= 60
 
 
+def test_a_count_and_a_read_go_together(any_cache):
+    any_cache.set("page", (7, b"bytes"))
+
+    first = count_in_window_and_get_many("k", 60, ["page", "missing"])
+    second = count_in_window_and_get_many("k", 60, ["page"])
+
+    assert first == (1, {"page": (7, b"bytes")})
+    assert second == (2, {"page": (7, b"bytes")})
+
+
 def test_one_redis_client_serves_every_call(redis_cache):
     assert redis_cache._cache.get_client() is redis_cache._cache.get_client(write=True)
 
 
 def test_a_down_redis_counts_nothing(down_redis_cache):
     assert down_redis_cache.count_in_window("k", 60) is None
+    assert down_redis_cache.count_in_window_and_get_many("k", 60, ["a"]) == (None, {})
 
 
 def test_anonymous_callers_get_the_anonymous_rate_then_429(api_client, rates, any_cache):
@@ -79,23 +91,21 @@ def test_anonymous_callers_get_the_anonymous_rate_then_429(api_client, rates, an
     assert 0 < int(refused.headers["Retry-After"]) <= 60
 
 
-def test_signed_in_callers_get_the_user_rate_only(api_client, rates, any_cache):
+def test_signed_in_callers_get_the_user_rate_only(rates, any_cache):
     rates(anon="1/min", user="3/min")
-    api_client.force_authenticate(UserFactory())
+    client = client_for(UserFactory())
 
-    codes = [api_client.get(PUBLIC).status_code for _ in range(4)]
+    codes = [client.get(PUBLIC).status_code for _ in range(4)]
 
     assert codes == [200, 200, 200, 429]
 
 
-def test_each_user_has_their_own_count(api_client, rates, any_cache):
+def test_each_user_has_their_own_count(rates, any_cache):
     rates(anon="1/min", user="2/min")
-    first, second = UserFactory(), UserFactory()
+    first, second = client_for(UserFactory()), client_for(UserFactory())
 
-    api_client.force_authenticate(first)
-    spent = [api_client.get(PUBLIC).status_code for _ in range(3)]
-    api_client.force_authenticate(second)
-    fresh = api_client.get(PUBLIC).status_code
+    spent = [first.get(PUBLIC).status_code for _ in range(3)]
+    fresh = second.get(PUBLIC).status_code
 
     assert spent == [200, 200, 429]
     assert fresh == 200

@@ -61,12 +61,14 @@ def page_key(request, kind: str, *parts: str) -> PageKey:
     return PageKey(f"catalogue:page:{kind}:{digest}")
 
 
-def cached_bytes(page: PageKey):
+def cached_bytes(page: PageKey, found: dict | None = None):
     """The page if it was stored under the current generation, else None. The entry and
-    the generation come in one round trip (`get_many`); an entry stored under another
-    generation is a miss (and is overwritten by the caller's `store`). When the cache is
-    unavailable the generation stays None and `store` keeps nothing: pass-through."""
-    found = cache.get_many([GENERATION_KEY, page.key])
+    the generation come in one round trip (`get_many`, or `found`: its answer, fetched
+    by the caller with something else); an entry stored under another generation is a
+    miss (and is overwritten by the caller's `store`). When the cache is unavailable the
+    generation stays None and `store` keeps nothing: pass-through."""
+    if found is None:
+        found = cache.get_many(page_keys(page))
     generation = found.get(GENERATION_KEY)
     if generation is None:
         generation = catalogue_generation()  # first use, or evicted: start a fresh one
@@ -75,6 +77,11 @@ def cached_bytes(page: PageKey):
     if generation is None or entry is None or entry[0] != generation:
         return None
     return entry[1]
+
+
+def page_keys(page: PageKey) -> list[str]:
+    """What `cached_bytes` reads: the generation and the page."""
+    return [GENERATION_KEY, page.key]
 
 
 def store(page: PageKey, data, *, course_ids: tuple | None = None):
