@@ -43,7 +43,8 @@ class WindowRateThrottle(SimpleRateThrottle):
         return f"{key}:{window}", self.duration
 
     def within_rate(self, count: int | None) -> bool:
-        return count is None or count <= self.num_requests
+        self.allowed = count is None or count <= self.num_requests
+        return self.allowed
 
     def wait(self):
         return max(0.0, self.window_ends - self.now)
@@ -51,6 +52,15 @@ class WindowRateThrottle(SimpleRateThrottle):
 
 class AnonRateThrottle(WindowRateThrottle):
     scope = "anon"
+
+    def allow_request(self, request, view):
+        # Counted already, before DRF (courses.api.fastpath, which then missed the cache
+        # or found the caller over the rate): the same verdict, not a second count.
+        counted = getattr(request, "anonymous_rate_counted", None)
+        if counted is not None and not (request.user and request.user.is_authenticated):
+            self.now, self.window_ends = counted.now, counted.window_ends
+            return counted.allowed
+        return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:

@@ -11,7 +11,8 @@ request on unchanged:
   `text/html`: a browser gets DRF's browsable page) and no `format` parameter;
 - the anonymous rate allows it, counted on the same counter as DRF's
   (`core.throttles.AnonRateThrottle`) in the same Redis round trip as the page is read;
-  a caller over it goes on to DRF, which answers 429;
+  a caller over it goes on to DRF, which answers 429 (DRF takes the verdict from the
+  request rather than counting it twice, also on a miss);
 - the page is cached under the current generation (`courses.api.cache`), so a write is
   seen on the next read exactly as through the view;
 - this process has already served that route through DRF once: the `Allow`, `Vary` and
@@ -96,6 +97,7 @@ class CatalogueHitMiddleware:
             count, found = count_in_window_and_get_many(
                 counter, seconds, page_cache.page_keys(page)
             )
+            request.anonymous_rate_counted = throttle  # DRF reuses it, not counts again
             if not throttle.within_rate(count):
                 return None
         value = page_cache.cached_bytes(page, found)

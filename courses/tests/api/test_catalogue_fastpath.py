@@ -123,6 +123,16 @@ def test_the_anonymous_rate_applies_to_hits(catalogue, settings):
     assert int(refused.headers["Retry-After"]) > 0
 
 
+def test_a_miss_after_the_fast_path_is_counted_once(catalogue, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "4/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    anon = client_for(None)
+
+    codes = [anon.get(f"{LIST}?unique={n}").status_code for n in range(5)]  # all misses
+
+    assert codes == [200, 200, 200, 200, 429]
+
+
 def test_a_write_is_seen_on_the_next_hit(catalogue, drf_calls):
     anon = client_for(None)
     before = anon.get(LIST).json()["count"]
