@@ -27,8 +27,8 @@ from django.http import HttpResponse
 from core.cache import count_in_window_and_get_many
 from core.throttles import AnonRateThrottle
 from courses.api import cache as page_cache
+from courses.api.catalogue import SLUG_PATTERN as SLUG  # the routes' own slug rule
 
-SLUG = r"[-a-zA-Z0-9_]+"
 ROUTES = (
     (re.compile(r"/api/courses/courses/"), "courses"),
     (re.compile(rf"/api/courses/courses/({SLUG})/"), "course"),
